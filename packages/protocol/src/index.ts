@@ -1,0 +1,4 @@
+export * from './error-codes.js';
+export * from './national-id.js';
+export * from './signed-data.js';
+export * from './verification-code.js';

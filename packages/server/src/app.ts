@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { AppContext, Infrastructure } from './context.js';
+import { registerProblemHandlers } from './http/problem.js';
+import type { App } from './http/types.js';
+import { instrumentHttp } from './ops/metrics.js';
+import { opsRoutes } from './ops/ops-routes.js';
+import { createServices } from './services.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export interface BuiltApp {
+  app: App;
+  ctx: AppContext;
+}
+
+/**
+ * Build the HTTP application of one node from its infrastructure. Nothing listens yet and
+ * nothing happens at import time; main.ts and the tests call this.
+ */
+export async function buildApp(
+  infra: Infrastructure,
+  options: { logger?: FastifyServerOptions['logger'] } = {},
+): Promise<BuiltApp> {
+  const services = await createServices(infra);
+  const ctx: AppContext = { ...infra, ...services };
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: infra.config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.dpop', 'req.headers.cookie'],
+    },
+    bodyLimit: infra.config.bodyLimit,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerProblemHandlers(app);
+  instrumentHttp(app, infra.metrics);
+  // Rate limits are opt-in per route (config.rateLimit); the store is this node's memory, and
+  // limits that must hold across nodes (activation codes, PINs) live in the database instead.
+  await app.register(rateLimit, { global: false });
+
+  await app.register(async (scope) => opsRoutes(scope as App, ctx));
+
+  return { app, ctx };
+}

@@ -1,0 +1,25 @@
+import type { Generated } from 'kysely';
+
+/** Tables owned by audit/: the tamper-evident log (RFC 9162 style). */
+export interface AuditTables {
+  log_entries: LogEntryTable;
+}
+
+export interface LogEntryTable {
+  /** Insertion order; leaf_index is assigned by the sequencer in the same order. */
+  id: Generated<number>;
+  /** Position in the Merkle tree; null until the sequencer integrates the entry. */
+  leaf_index: number | null;
+  type: string;
+  /** Who caused it: 'operator:<id>', 'officer:<id>', 'client:<id>', 'device:<id>', 'system'. */
+  actor: string;
+  /** The person the event concerns, for the citizen's usage log (F22). */
+  person_id: string | null;
+  /** The relying party involved, if any. */
+  client_id: string | null;
+  /** RFC 8785 canonical JSON of the whole entry: the exact bytes the leaf hash covers. */
+  entry_json: string;
+  /** SHA-256(0x00 || entry_json bytes). */
+  leaf_hash: Buffer;
+  created_at: Generated<Date>;
+}

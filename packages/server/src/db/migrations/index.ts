@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-core.js';
+import * as m0002 from './0002-audit-log.js';
+
+/**
+ * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
+ * file and a line here; never edit a merged one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-core': m0001,
+  '0002-audit-log': m0002,
+};

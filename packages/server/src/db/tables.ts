@@ -1,0 +1,8 @@
+/**
+ * The database schema as Kysely sees it: one interface per module, each owned by the module named
+ * in its file (CONVENTIONS §7). Row types stay inside stores; services expose domain types.
+ */
+import type { AuditTables } from '../audit/audit-tables.js';
+import type { CoreTables } from './core-tables.js';
+
+export interface Database extends CoreTables, AuditTables {}

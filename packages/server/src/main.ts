@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config.js';
+import { startNode } from './node.js';
+
+// The only impure entry point: environment → config → node → signals.
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`OpenMID cannot start: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const node = await startNode(config);
+  const log = node.app.log;
+  if (node.masterKey.source === 'generated') {
+    log.warn(
+      `NOTICE: generated a master key in ${node.masterKey.path} — development only; set MASTER_KEY in production`,
+    );
+  } else if (node.masterKey.source === 'file') {
+    log.warn(
+      `NOTICE: using the development master key in ${node.masterKey.path}; set MASTER_KEY in production`,
+    );
+  }
+  if (!config.databaseUrl) {
+    log.info(
+      `NOTICE: using the embedded database in ${config.dataDir}; set DATABASE_URL for PostgreSQL`,
+    );
+  }
+  log.info(`OpenMID is listening on ${config.publicUrl}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`received ${signal}; draining requests`);
+    const force = setTimeout(() => {
+      log.error('shutdown grace period expired; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    node.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('OpenMID failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import type { FastifyServerOptions } from 'fastify';
+import { type BuiltApp, buildApp } from './app.js';
+import { type Bus, createInProcessBus } from './bus/bus.js';
+import { createPostgresBus } from './bus/pg-bus.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { type OpenedDb, openDb } from './db/db.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createKeyVault } from './keys/key-vault.js';
+import { type MasterKeyResult, resolveMasterKey } from './keys/master-key.js';
+import { createMetricsRegistry } from './ops/metrics.js';
+
+export interface RunningNode extends BuiltApp {
+  url: string;
+  masterKey: MasterKeyResult;
+  /** Drain requests, end long polls, close the bus and the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Use an already opened database (tests share one per worker). */
+  database?: OpenedDb;
+}
+
+/** Open everything one node needs, build the app and listen. Used by main.ts and by tests. */
+export async function startNode(config: Config, options: StartOptions = {}): Promise<RunningNode> {
+  const masterKey = resolveMasterKey(config);
+  const opened =
+    options.database ??
+    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const ownsDb = !options.database;
+  let bus: Bus | undefined;
+  try {
+    await migrateToLatest(opened.db as never);
+    bus =
+      opened.kind === 'postgres' && opened.url
+        ? await createPostgresBus(opened.url)
+        : createInProcessBus();
+    const shutdown = new AbortController();
+    const built = await buildApp(
+      {
+        config,
+        db: opened.db,
+        dbKind: opened.kind,
+        bus,
+        vault: createKeyVault(masterKey.key),
+        clock: options.clock ?? systemClock,
+        metrics: createMetricsRegistry(),
+        shutdownSignal: shutdown.signal,
+      },
+      options.logger === undefined ? {} : { logger: options.logger },
+    );
+    built.app.addHook('preClose', async () => {
+      shutdown.abort();
+    });
+    const address = await built.app.listen({ port: config.port, host: config.host });
+    const port = Number(new URL(address).port);
+    const url = `http://127.0.0.1:${port}`;
+    const theBus = bus;
+    let stopping: Promise<void> | undefined;
+    return {
+      ...built,
+      url,
+      masterKey,
+      stop() {
+        stopping ??= (async () => {
+          await built.app.close();
+          await theBus.close();
+          if (ownsDb) await opened.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await bus?.close().catch(() => {});
+    if (ownsDb) await opened.close().catch(() => {});
+    throw error;
+  }
+}

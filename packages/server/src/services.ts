@@ -1,0 +1,11 @@
+import { createAuditService } from './audit/audit-service.js';
+import type { Infrastructure, Services } from './context.js';
+
+/**
+ * Build the domain services in dependency order. Start-up work that must happen before the
+ * node serves (creating the CA on first start, for one) happens here.
+ */
+export async function createServices(infra: Infrastructure): Promise<Services> {
+  const audit = createAuditService({ clock: infra.clock });
+  return { audit };
+}
