@@ -1,3 +1,4 @@
+export * from './device-api.js';
 export * from './error-codes.js';
 export * from './national-id.js';
 export * from './signed-data.js';

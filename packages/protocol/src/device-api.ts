@@ -1,0 +1,108 @@
+/**
+ * Wire contract of the device API (`/device/v1`), shared by the server, the device SDK and the
+ * wallet. Every call after activation carries a device proof in the `DPoP` header: a compact JWS
+ * (typ `dpop+jwt`, alg ES256, the device public key as `jwk` in the protected header) with claims
+ * `htm` (HTTP method), `htu` (URL without query), `iat` (seconds) and a unique `jti`
+ * (RFC 9449 shape). The activation call carries one too: it proves possession of the device key.
+ */
+
+export const DEVICE_API_PREFIX = '/device/v1';
+
+export type DeviceKeyPurpose = 'auth' | 'sign';
+
+/** POST /device/v1/activations */
+export interface ActivationRequest {
+  activationCode: string;
+  /** PKCS#10 CSR (base64 DER) for the authentication key (PIN1). */
+  authCsr: string;
+  /** PKCS#10 CSR (base64 DER) for the signing key (PIN2). */
+  signCsr: string;
+  /** Free-text label of the phone, shown to the citizen in the portal. */
+  deviceName?: string;
+}
+
+export interface ActivationResponse {
+  deviceId: string;
+  person: { nationalId: string; givenName: string; familyName: string };
+  /** base64 DER certificates. */
+  authCertificate: string;
+  signCertificate: string;
+  /** Issuing CA then root, base64 DER. */
+  caChain: string[];
+}
+
+export type RequestType = 'auth' | 'sign' | 'certificate-choice';
+
+/** A request waiting for the citizen's answer on the phone. */
+export interface PendingRequest {
+  sessionId: string;
+  type: RequestType;
+  clientId: string;
+  /** The relying party's display name: what the citizen sees. */
+  rpName: string;
+  /** The four-digit verification code the RP shows too (absent for certificate choice). */
+  verificationCode?: string;
+  /** When the RP asked for a code choice: three codes, one of which is right. */
+  vcChoices?: string[];
+  displayText?: string;
+  /** Claims the RP asks to receive (data release with consent, F14). */
+  claims?: string[];
+  /** base64 of the RP's hash: the auth challenge, or the digest the signing key signs. */
+  hash?: string;
+  hashType?: 'SHA256' | 'SHA384' | 'SHA512';
+  /** Which key answers: auth (PIN1) for auth, sign (PIN2) for sign and certificate choice. */
+  key: DeviceKeyPurpose;
+  /** How the session was started: by identifier (notification) or by the QR / device link. */
+  flow: 'notification' | 'qr';
+  expiresAt: string;
+}
+
+/** GET /device/v1/requests?timeoutMs=N — long poll; an empty list when nothing arrived. */
+export interface PendingRequestsResponse {
+  requests: PendingRequest[];
+}
+
+export type DeviceDecision = 'approve' | 'refuse' | 'not_me' | 'pin_blocked';
+
+/** POST /device/v1/requests/{sessionId}/response */
+export interface DeviceAnswer {
+  decision: DeviceDecision;
+  /**
+   * approve + auth: base64 DER ECDSA signature over the canonical signedData (SPEC §4.3) built
+   * from the request's fields (and the picked code when vcChoices was offered).
+   * approve + sign: base64 DER ECDSA signature over the hash itself.
+   */
+  signature?: string;
+  /** The verification code the citizen picked when offered a choice. */
+  pickedCode?: string;
+  /** The claims the citizen approved (a subset of the request's claims). */
+  approvedClaims?: string[];
+}
+
+export interface DeviceAnswerResponse {
+  endResult: string;
+}
+
+/** POST /device/v1/events — PIN blocks and unblocks happen on the phone; the server records them. */
+export interface DeviceEvent {
+  type: 'pin_blocked' | 'pin_unblocked' | 'pin_changed';
+  key: DeviceKeyPurpose;
+}
+
+/** GET /device/v1/status */
+export interface DeviceStatusResponse {
+  deviceId: string;
+  status: 'active' | 'suspended' | 'revoked';
+  certificates: {
+    purpose: DeviceKeyPurpose;
+    serialHex: string;
+    status: 'good' | 'suspended' | 'revoked';
+    certificate: string;
+  }[];
+}
+
+/** POST /device/v1/qr — the wallet scanned an RP's QR code (or opened its device link). */
+export interface QrClaimRequest {
+  /** The scanned payload: `mid://qr?t=<qrStartToken>&c=<elapsed seconds>&h=<auth code>`. */
+  qr: string;
+}
