@@ -29,6 +29,11 @@ export interface ActivationResponse {
   signCertificate: string;
   /** Issuing CA then root, base64 DER. */
   caChain: string[];
+  /**
+   * The PUK of the officer's envelope, released once at activation so the device can wrap its keys
+   * under it; the wallet shows it and has the citizen type it once. The server forgets it here.
+   */
+  puk: string;
 }
 
 export type RequestType = 'auth' | 'sign' | 'certificate-choice';

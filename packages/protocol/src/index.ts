@@ -1,3 +1,4 @@
+export * from './auth-signed-data.js';
 export * from './device-api.js';
 export * from './error-codes.js';
 export * from './national-id.js';

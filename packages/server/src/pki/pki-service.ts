@@ -1,0 +1,74 @@
+import type { Db } from '../db/db.js';
+
+/**
+ * The certificate authority and trust services as other modules use them (implemented in pki/).
+ * Every method that changes state takes the caller's transaction and appends to the audit log in it.
+ */
+export type CertificatePurpose = 'auth' | 'sign';
+export type CertificateStatus = 'good' | 'suspended' | 'revoked';
+export type RevocationReason =
+  | 'unspecified'
+  | 'keyCompromise'
+  | 'affiliationChanged'
+  | 'superseded'
+  | 'cessationOfOperation'
+  | 'privilegeWithdrawn';
+
+export interface CertificateSubject {
+  /** ETSI semantics identifier, e.g. PNOAZ-1234567 (subject serialNumber). */
+  nationalId: string;
+  givenName: string;
+  familyName: string;
+  /** ISO 3166-1 alpha-2 (subject C). */
+  country: string;
+}
+
+export interface IssueCertificateRequest {
+  /** PKCS#10 DER; its signature proves possession of the key; the key must be EC P-256. */
+  csrDer: Uint8Array;
+  purpose: CertificatePurpose;
+  subject: CertificateSubject;
+  personId: string;
+  deviceId: string;
+  /** For the audit entry, e.g. 'device:<id>'. */
+  actor: string;
+}
+
+export interface CertificateRecord {
+  serialHex: string;
+  purpose: CertificatePurpose;
+  personId: string;
+  deviceId: string;
+  status: CertificateStatus;
+  der: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  revokedAt: Date | null;
+  revocationReason: RevocationReason | null;
+}
+
+export interface PkiService {
+  /** Throws AppError('invalid_csr') for a bad CSR (parse error, bad signature, wrong curve). */
+  issueCertificate(db: Db, request: IssueCertificateRequest): Promise<CertificateRecord>;
+  findCertificate(db: Db, serialHex: string): Promise<CertificateRecord | undefined>;
+  listCertificatesOfDevice(db: Db, deviceId: string): Promise<CertificateRecord[]>;
+  revoke(
+    db: Db,
+    serialHex: string,
+    reason: RevocationReason,
+    actor: string,
+  ): Promise<CertificateRecord>;
+  /** certificateHold. */
+  suspend(db: Db, serialHex: string, actor: string): Promise<CertificateRecord>;
+  /** Release from hold; a revoked certificate cannot be resumed (AppError invalid_state). */
+  resume(db: Db, serialHex: string, actor: string): Promise<CertificateRecord>;
+  /** A signed OCSP response (DER) for one of our certificates, current as of now. */
+  ocspResponseFor(serialHex: string): Promise<Uint8Array>;
+  /** RFC 3161 TimeStampToken (DER ContentInfo) over a digest. */
+  timestamp(
+    digest: Uint8Array,
+    hashAlgorithm: 'SHA-256' | 'SHA-384' | 'SHA-512',
+  ): Promise<Uint8Array>;
+  /** The issuing CA and the root, DER. */
+  caCertificates(): { issuing: Uint8Array; root: Uint8Array };
+}
