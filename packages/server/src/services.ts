@@ -6,6 +6,8 @@ import type { Infrastructure, Services } from './context.js';
  * node serves (creating the CA on first start, for one) happens here.
  */
 export async function createServices(infra: Infrastructure): Promise<Services> {
-  const audit = createAuditService({ clock: infra.clock });
+  const audit = createAuditService({ db: infra.db, clock: infra.clock, vault: infra.vault });
+  // First start: create the log key and sign the empty tree. After a crash: integrate what committed.
+  await audit.integrate();
   return { audit };
 }

@@ -9,3 +9,16 @@ export interface AuditEvent {
   /** Event details. Never personal data values or secrets: names of released claims, not values. */
   data?: Record<string, unknown> | undefined;
 }
+
+/** A stored log entry as the citizen's usage log (F22) and auditors read it. */
+export interface LogEntry {
+  id: number;
+  /** Position in the Merkle tree; null until sequenced. */
+  leafIndex: number | null;
+  type: string;
+  actor: string;
+  personId: string | null;
+  clientId: string | null;
+  time: Date;
+  data: Record<string, unknown>;
+}

@@ -3,6 +3,8 @@ import type { Generated } from 'kysely';
 /** Tables owned by audit/: the tamper-evident log (RFC 9162 style). */
 export interface AuditTables {
   log_entries: LogEntryTable;
+  log_tree_nodes: LogTreeNodeTable;
+  log_tree_heads: LogTreeHeadTable;
 }
 
 export interface LogEntryTable {
@@ -21,5 +23,28 @@ export interface LogEntryTable {
   entry_json: string;
   /** SHA-256(0x00 || entry_json bytes). */
   leaf_hash: Buffer;
+  created_at: Generated<Date>;
+}
+
+/**
+ * A perfect subtree of the Merkle tree, stored once when it completes: level L, index i covers
+ * leaves [i·2^L, (i+1)·2^L). Level 0 is the leaf hash as sequenced, the verifier's reference.
+ */
+export interface LogTreeNodeTable {
+  level: number;
+  node_index: number;
+  hash: Buffer;
+}
+
+/** A signed tree head, one per tree size. */
+export interface LogTreeHeadTable {
+  tree_size: number;
+  root_hash: Buffer;
+  /** Milliseconds since the epoch, as signed. */
+  timestamp_ms: number;
+  /** DER ECDSA P-256 / SHA-256 signature over the signed bytes (docs/transparency-log.md). */
+  signature: Buffer;
+  /** RFC 7638 thumbprint of the log key. */
+  key_id: string;
   created_at: Generated<Date>;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-audit-log.js';
+import * as m0004 from './0004-log-tree.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -9,4 +10,5 @@ import * as m0002 from './0002-audit-log.js';
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-audit-log': m0002,
+  '0004-log-tree': m0004,
 };
