@@ -8,6 +8,7 @@ import type { App } from './http/types.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import { createServices } from './services.js';
+import { registerLogRoutes } from './trust/log-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -53,6 +54,13 @@ export async function buildApp(
   await app.register(rateLimit, { global: false });
 
   await app.register(async (scope) => opsRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
+
+  const sequencer = ctx.audit.startSequencer({
+    intervalMs: infra.config.audit.sthIntervalMs,
+    onError: (err) => app.log.error({ err }, 'log sequencer failed'),
+  });
+  app.addHook('onClose', () => sequencer.stop());
 
   return { app, ctx };
 }
