@@ -270,15 +270,15 @@ function rootChecker(report: (f: Finding) => void) {
   let run: { first: number; last: number; count: number; why: string; after: number } | undefined;
   const flush = () => {
     if (!run) return;
-    const sizes =
+    const heads =
       run.count === 1
-        ? `size ${run.first}`
-        : `sizes ${run.first}..${run.last} (${run.count} heads)`;
+        ? `tree head of size ${run.first} does`
+        : `tree heads of sizes ${run.first}..${run.last} (${run.count} heads) do`;
     report({
       kind: 'head-root',
       treeSize: run.first,
       message:
-        `tree head of ${sizes} does not match the log: ${run.why}; ` +
+        `${heads} not match the log: ${run.why}; ` +
         `the difference lies in leaf_index ${run.after}..${run.first - 1}`,
     });
     run = undefined;
@@ -349,7 +349,7 @@ function consistencyChecker(source: LogSource, report: (f: Finding) => void) {
  * any other mismatch was rewritten, and an unclaimed empty position was deleted.
  */
 function anomalyTracker() {
-  const strays: { index: number; entryId: number; hash: string }[] = [];
+  const strays: { index: number; entryId: number; hash: string; moved: boolean }[] = [];
   /** Sequenced hash → positions where it no longer matches (or has no entry). */
   const vacated = new Map<string, number[]>();
   const missing: { index: number; sequenced: string | undefined }[] = [];
@@ -366,7 +366,7 @@ function anomalyTracker() {
         overflow = true;
         return;
       }
-      strays.push({ index, entryId, hash: hex(recomputed) });
+      strays.push({ index, entryId, hash: hex(recomputed), moved: false });
       vacate(hex(sequenced), index);
     },
     missing(index: number, sequenced: Buffer | undefined) {
@@ -383,6 +383,7 @@ function anomalyTracker() {
         const origin = vacated.get(s.hash)?.find((i) => i !== s.index && !claimed.has(i));
         if (origin !== undefined) {
           claimed.add(origin);
+          s.moved = true;
           report({
             kind: 'reordered',
             leafIndex: s.index,
@@ -398,6 +399,16 @@ function anomalyTracker() {
             message: `entry ${s.entryId} at leaf_index ${s.index} was rewritten: its entry_json does not hash to the leaf sequenced there`,
           });
         }
+      }
+      // A moved entry sits where another entry was sequenced; if that one is nowhere, it is gone.
+      for (const s of strays) {
+        if (!s.moved || claimed.has(s.index)) continue;
+        report({
+          kind: 'deleted',
+          leafIndex: s.index,
+          endIndex: s.index + 1,
+          message: `the entry sequenced at leaf_index ${s.index} was deleted (entry ${s.entryId} took its place)`,
+        });
       }
       // Consecutive unclaimed empty positions form one deletion.
       let run: { from: number; to: number } | undefined;
