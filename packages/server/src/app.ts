@@ -56,9 +56,13 @@ export async function buildApp(
   await app.register(async (scope) => opsRoutes(scope as App, ctx));
   await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
 
+  // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
+  // tree stops the sequencer (reported every interval), not the node.
+  const onError = (err: unknown) => app.log.error({ err }, 'log sequencer failed');
+  await ctx.audit.integrate().catch(onError);
   const sequencer = ctx.audit.startSequencer({
     intervalMs: infra.config.audit.sthIntervalMs,
-    onError: (err) => app.log.error({ err }, 'log sequencer failed'),
+    onError,
   });
   app.addHook('onClose', () => sequencer.stop());
 

@@ -7,7 +7,7 @@ import type { Infrastructure, Services } from './context.js';
  */
 export async function createServices(infra: Infrastructure): Promise<Services> {
   const audit = createAuditService({ db: infra.db, clock: infra.clock, vault: infra.vault });
-  // First start: create the log key and sign the empty tree. After a crash: integrate what committed.
-  await audit.integrate();
+  // Create the log key on first start; fails here when it does not open under this master key.
+  await audit.publicKey();
   return { audit };
 }

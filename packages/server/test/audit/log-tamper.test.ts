@@ -210,6 +210,37 @@ describe('openmid log verify — the verifier function', () => {
   });
 });
 
+describe('log sequencer — on a damaged tree', () => {
+  it('refuses to sign over stored subtrees that no longer match the signed head, and the node still starts', async () => {
+    const { db } = await buildLog(await freshTestDb());
+    try {
+      // The frontier of the 23-leaf tree starts with the perfect subtree of leaves 0..15.
+      await db.db
+        .updateTable('log_tree_nodes')
+        .set({ hash: Buffer.alloc(32, 1) })
+        .where('level', '=', 4)
+        .where('node_index', '=', 0)
+        .execute();
+      const node = await startTestNode({ db, env: { STH_INTERVAL_MS: '0' } });
+      try {
+        await node.ctx.db
+          .transaction()
+          .execute((trx) => node.ctx.audit.append(trx, { type: 'test.after', actor: 'system' }));
+        await expect(node.ctx.audit.integrate()).rejects.toThrow(
+          /do not match the signed head of size 23/,
+        );
+        const sth = await node.request('/log/v1/sth');
+        expect(sth.status).toBe(200);
+        expect((await sth.json()).tree_size).toBe(23);
+      } finally {
+        await node.stop();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 /** Run `node packages/server/bin/openmid.js …` as an operator would. */
 function runCli(
   args: string[],
