@@ -21,7 +21,7 @@ const NUMERIC = 1700;
 const BYTEA = 17;
 
 // Both backends return the same JS types: int8 as number (our counters stay far below 2^53),
-// bytea as Buffer.
+// bytea as Buffer (the PGlite dialect wraps its Uint8Arrays).
 function bytea(text: string): Buffer {
   return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex') : Buffer.from(text, 'binary');
 }

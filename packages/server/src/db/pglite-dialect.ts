@@ -93,7 +93,7 @@ class PGliteConnection implements DatabaseConnection {
     const result = await this.#pg.query<R>(compiled.sql, [...compiled.parameters]);
     const affected = result.affectedRows;
     return {
-      rows: result.rows,
+      rows: result.rows.map(asBuffers),
       ...(affected !== undefined ? { numAffectedRows: BigInt(affected) } : {}),
     };
   }
@@ -102,4 +102,21 @@ class PGliteConnection implements DatabaseConnection {
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not supported on PGlite');
   }
+}
+
+/**
+ * PGlite returns bytea as Uint8Array where node-postgres gives Buffer; stores expect one type,
+ * so wrap (no copy) every Uint8Array column as a Buffer.
+ */
+function asBuffers<R>(row: R): R {
+  if (row && typeof row === 'object') {
+    const record = row as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+        record[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      }
+    }
+  }
+  return row;
 }
