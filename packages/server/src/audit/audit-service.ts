@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { canonicalJson } from '@openmid/protocol';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
@@ -63,6 +64,16 @@ function toLogEntry(row: LogEntryRow): LogEntry {
 }
 
 export function createAuditService(deps: { db: Db; clock: Clock; vault: KeyVault }): AuditService {
+  // /log/v1/entries is public: entries name persons and devices only by a keyed pseudonym, so
+  // nobody can follow one citizen across relying parties; the operator (who holds the key) can
+  // still tie an entry to its person_id column. docs/transparency-log.md, "Privacy".
+  const subjectKey = deps.vault.deriveKey('log-subject');
+  const pseudonym = (id: string): string =>
+    createHmac('sha256', subjectKey).update(id).digest('base64url');
+  const pseudonymousActor = (actor: string): string =>
+    actor.startsWith('device:') || actor.startsWith('person:')
+      ? `${actor.slice(0, actor.indexOf(':'))}:${pseudonym(actor)}`
+      : actor;
   let key: Promise<LogSigningKey> | undefined;
   const signingKey = (): Promise<LogSigningKey> => {
     key ??= loadOrCreateLogKey(deps.db, deps.vault).catch((error: unknown) => {
@@ -100,9 +111,9 @@ export function createAuditService(deps: { db: Db; clock: Clock; vault: KeyVault
     async append(db, event) {
       const entry = {
         type: event.type,
-        actor: event.actor,
+        actor: pseudonymousActor(event.actor),
         time: deps.clock.now().toISOString(),
-        ...(event.personId ? { personId: event.personId } : {}),
+        ...(event.personId ? { subject: pseudonym(event.personId) } : {}),
         ...(event.clientId ? { clientId: event.clientId } : {}),
         ...(event.data ? { data: event.data } : {}),
       };
