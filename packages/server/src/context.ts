@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import type { KeyVault } from './keys/key-vault.js';
+import type { TrustServices } from './pki/pki-service.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -22,6 +23,8 @@ export interface Infrastructure {
 /** The domain services of one node, built once at start (services.ts). */
 export interface Services {
   audit: AuditService;
+  /** The CA and its trust services (OCSP, CRL, TSA); other modules use the PkiService part. */
+  pki: TrustServices;
 }
 
 export type AppContext = Infrastructure & Services;

@@ -3,6 +3,7 @@
  * in its file (CONVENTIONS §7). Row types stay inside stores; services expose domain types.
  */
 import type { AuditTables } from '../audit/audit-tables.js';
+import type { PkiTables } from '../pki/pki-tables.js';
 import type { CoreTables } from './core-tables.js';
 
-export interface Database extends CoreTables, AuditTables {}
+export interface Database extends CoreTables, AuditTables, PkiTables {}
