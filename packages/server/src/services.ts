@@ -1,5 +1,7 @@
+import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
 import type { Infrastructure, Services } from './context.js';
+import { createRegistry } from './registry/registry.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -9,5 +11,22 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   const audit = createAuditService({ db: infra.db, clock: infra.clock, vault: infra.vault });
   // Create the log key on first start; fails here when it does not open under this master key.
   await audit.publicKey();
-  return { audit };
+  const registry = createRegistry({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    activationCodeTtlSeconds: infra.config.registry.activationCodeTtlSeconds,
+  });
+  const staff = createStaffService({
+    db: infra.db,
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    adminToken: infra.config.adminToken,
+    maxFailuresPerSource: infra.config.admin.maxTokenFailuresPerSource,
+    failureWindowSeconds: 15 * 60,
+  });
+  // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
+  await staff.ensureBootstrapOperator();
+  return { audit, registry, staff };
 }
