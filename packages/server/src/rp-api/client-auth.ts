@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import type { ClientPrincipal } from '../http/request-auth.js';
 import type { LimitRule } from '../limits/rate-limiter.js';
 
 /** Failed client authentications allowed per source address per minute, across all nodes. */
@@ -53,7 +54,11 @@ export function requireClient(ctx: AppContext) {
       ? await ctx.clients.authenticate(ctx.db, credentials.clientId, credentials.secret)
       : undefined;
     if (client) {
-      request.client = { clientId: client.clientId, actor: `client:${client.clientId}` };
+      const principal: ClientPrincipal = {
+        clientId: client.clientId,
+        actor: `client:${client.clientId}`,
+      };
+      request.client = principal;
       return;
     }
     const known = credentials ? await ctx.clients.get(ctx.db, credentials.clientId) : undefined;
