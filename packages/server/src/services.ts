@@ -1,6 +1,8 @@
 import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
+import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createRateLimiter } from './limits/rate-limiter.js';
 import { createRegistry } from './registry/registry.js';
 
 /**
@@ -11,6 +13,8 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   const audit = createAuditService({ db: infra.db, clock: infra.clock, vault: infra.vault });
   // Create the log key on first start; fails here when it does not open under this master key.
   await audit.publicKey();
+  const rateLimiter = createRateLimiter(infra.clock);
+  const clients = createClientService({ vault: infra.vault, audit });
   const registry = createRegistry({
     vault: infra.vault,
     clock: infra.clock,
@@ -20,13 +24,13 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   const staff = createStaffService({
     db: infra.db,
     vault: infra.vault,
-    clock: infra.clock,
     audit,
+    rateLimiter,
     adminToken: infra.config.adminToken,
     maxFailuresPerSource: infra.config.admin.maxTokenFailuresPerSource,
     failureWindowSeconds: 15 * 60,
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
-  return { audit, registry, staff };
+  return { audit, rateLimiter, clients, registry, staff };
 }

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit-service.js';
-import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
 import { AppError } from '../errors.js';
 import type { StaffPrincipal, StaffRole } from '../http/request-auth.js';
 import type { KeyVault } from '../keys/key-vault.js';
 import { keyedHash, sourcePseudonym } from '../keys/keyed-hash.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import { createAttemptLimiter } from '../registry/attempt-limiter.js';
 import {
   findStaffById,
@@ -74,8 +74,8 @@ export function generateStaffToken(): string {
 export function createStaffService(deps: {
   db: Db;
   vault: KeyVault;
-  clock: Clock;
   audit: AuditService;
+  rateLimiter: RateLimiter;
   adminToken: string | undefined;
   maxFailuresPerSource: number;
   failureWindowSeconds: number;
@@ -86,7 +86,7 @@ export function createStaffService(deps: {
     scope: 'staff-token-source',
     maxFailures: deps.maxFailuresPerSource,
     windowSeconds: deps.failureWindowSeconds,
-    clock: deps.clock,
+    rateLimiter: deps.rateLimiter,
   });
 
   async function failed(db: Db, address: string, reason: string): Promise<never> {

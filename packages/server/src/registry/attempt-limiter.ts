@@ -1,11 +1,10 @@
-import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { findAttemptFailures, recordAttemptFailure } from './attempt-counter-store.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 
 /**
- * Bounded guessing that holds across nodes (SPEC §5 Security): failures are counted in the
- * database per (scope, subject) over a fixed window; at `maxFailures` the subject is locked until
- * the window ends.
+ * Bounded guessing that holds across nodes (SPEC §5 Security), on the database-backed rate
+ * limiter: failures are counted per subject in fixed windows; at `maxFailures` the subject is
+ * locked until the window ends.
  */
 export interface AttemptLimiter {
   /** undefined when allowed; otherwise the seconds until the lock lifts. */
@@ -19,28 +18,19 @@ export function createAttemptLimiter(options: {
   scope: string;
   maxFailures: number;
   windowSeconds: number;
-  clock: Clock;
+  rateLimiter: RateLimiter;
 }): AttemptLimiter {
-  const windowMs = options.windowSeconds * 1000;
-  const key = (subject: string) => ({ scope: options.scope, subject });
+  const rule = { limit: options.maxFailures, windowSeconds: options.windowSeconds };
+  const bucket = (subject: string) => `${options.scope}:${subject}`;
   return {
     maxFailures: options.maxFailures,
     async lockedFor(db, subject) {
-      const now = options.clock.now();
-      const found = await findAttemptFailures(db, key(subject), new Date(now.getTime() - windowMs));
-      if (!found || found.failures < options.maxFailures) return undefined;
-      const ends = found.windowStartedAt.getTime() + windowMs;
-      return Math.max(1, Math.ceil((ends - now.getTime()) / 1000));
+      const decision = await options.rateLimiter.peek(db, bucket(subject), rule);
+      return decision.allowed ? undefined : decision.retryAfterSeconds;
     },
     async fail(db, subject) {
-      const now = options.clock.now();
-      const failures = await recordAttemptFailure(
-        db,
-        key(subject),
-        now,
-        new Date(now.getTime() - windowMs),
-      );
-      return { failures, lockedNow: failures === options.maxFailures };
+      const decision = await options.rateLimiter.consume(db, bucket(subject), rule);
+      return { failures: decision.count, lockedNow: decision.count === options.maxFailures };
     },
   };
 }

@@ -1,11 +1,10 @@
 import type { Generated } from 'kysely';
 
-/** Tables owned by registry/ (persons, devices, activation codes) and its guessing counters. */
+/** Tables owned by registry/: persons, devices, activation codes. */
 export interface RegistryTables {
   persons: PersonTable;
   devices: DeviceTable;
   activation_codes: ActivationCodeTable;
-  attempt_counters: AttemptCounterTable;
 }
 
 export interface PersonTable {
@@ -54,13 +53,4 @@ export interface ActivationCodeTable {
   created_at: Generated<Date>;
   consumed_at: Date | null;
   device_id: string | null;
-}
-
-export interface AttemptCounterTable {
-  /** What is counted, e.g. 'activation-ip', 'staff-token-ip'. */
-  scope: string;
-  /** Whom it is counted for, e.g. a source address. */
-  subject: string;
-  failures: number;
-  window_started_at: Date;
 }

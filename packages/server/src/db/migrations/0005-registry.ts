@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Registry (persons, devices, activation codes), staff of the admin API, attempt counters for
- * bounded guessing, and the device-proof replay table. Personal data is sealed; only keyed-HMAC
+ * Registry (persons, devices, activation codes), staff of the admin API and the device-proof
+ * replay table. Personal data is sealed; only keyed-HMAC
  * look-up columns are in the clear.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -87,16 +87,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('activation_codes_person')
     .on('activation_codes')
     .columns(['person_id'])
-    .execute();
-
-  // Failed attempts per (scope, subject) in a fixed window: bounded guessing that holds across nodes.
-  await db.schema
-    .createTable('attempt_counters')
-    .addColumn('scope', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('failures', 'integer', (c) => c.notNull())
-    .addColumn('window_started_at', 'timestamptz', (c) => c.notNull())
-    .addPrimaryKeyConstraint('attempt_counters_pk', ['scope', 'subject'])
     .execute();
 
   // Device-proof jti values seen within the freshness window (replay protection, RFC 9449 §11.1).
