@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { X509Certificate as NodeX509 } from 'node:crypto';
+import { createHash, X509Certificate as NodeX509 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import {
@@ -67,8 +67,8 @@ function nameField(cert: pkijs.Certificate, oid: string): string | null {
   return typeof value?.valueBlock?.value === 'string' ? value.valueBlock.value : null;
 }
 
-async function digest(alg: string, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest(alg, data));
+function digest(alg: string, data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash(alg.replace('-', '').toLowerCase()).update(data).digest());
 }
 
 interface ParsedSignature {
@@ -242,7 +242,7 @@ async function validateCms(
   if (!hashName) reasons.push(`unsupported digest ${signerInfo.digestAlgorithm.algorithmId}`);
   else if (!(declared instanceof asn1js.OctetString)) reasons.push('no message-digest attribute');
   else {
-    const actual = await digest(hashName, signedContent);
+    const actual = digest(hashName, signedContent);
     integrity = sameBytes(actual, declared.valueBlock.valueHexView);
     if (!integrity) reasons.push('the signed content was modified (message digest mismatch)');
   }
