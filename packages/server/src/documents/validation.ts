@@ -137,7 +137,9 @@ async function chainOf(
 ): Promise<Chain> {
   const reasons: string[] = [];
   const signer = new x509.X509Certificate(new Uint8Array(signerDer));
-  const certificates = [...pool, ...anchors].map((d) => new x509.X509Certificate(new Uint8Array(d)));
+  const certificates = [...pool, ...anchors].map(
+    (d) => new x509.X509Certificate(new Uint8Array(d)),
+  );
   let path: x509.X509Certificate[];
   try {
     path = await new x509.X509ChainBuilder({ certificates }).build(signer);
