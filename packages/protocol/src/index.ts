@@ -1,4 +1,5 @@
 export * from './auth-signed-data.js';
+export * from './claims.js';
 export * from './device-api.js';
 export * from './error-codes.js';
 export * from './national-id.js';

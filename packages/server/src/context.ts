@@ -1,10 +1,12 @@
 import type { Registry } from 'prom-client';
 import type { AuditService } from './audit/audit-service.js';
 import type { Bus } from './bus/bus.js';
+import type { ClientServiceImpl } from './clients/clients.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import type { KeyVault } from './keys/key-vault.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -22,6 +24,9 @@ export interface Infrastructure {
 /** The domain services of one node, built once at start (services.ts). */
 export interface Services {
   audit: AuditService;
+  /** Rate limits kept in the database (all nodes see the same counts). */
+  rateLimiter: RateLimiter;
+  clients: ClientServiceImpl;
 }
 
 export type AppContext = Infrastructure & Services;

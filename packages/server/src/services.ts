@@ -1,5 +1,7 @@
 import { createAuditService } from './audit/audit-service.js';
+import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createRateLimiter } from './limits/rate-limiter.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -9,5 +11,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   const audit = createAuditService({ db: infra.db, clock: infra.clock, vault: infra.vault });
   // Create the log key on first start; fails here when it does not open under this master key.
   await audit.publicKey();
-  return { audit };
+  const rateLimiter = createRateLimiter(infra.clock);
+  const clients = createClientService({ vault: infra.vault, audit });
+  return { audit, rateLimiter, clients };
 }

@@ -3,6 +3,8 @@
  * in its file (CONVENTIONS §7). Row types stay inside stores; services expose domain types.
  */
 import type { AuditTables } from '../audit/audit-tables.js';
+import type { ClientTables } from '../clients/client-tables.js';
+import type { LimitTables } from '../limits/limit-tables.js';
 import type { CoreTables } from './core-tables.js';
 
-export interface Database extends CoreTables, AuditTables {}
+export interface Database extends CoreTables, AuditTables, ClientTables, LimitTables {}

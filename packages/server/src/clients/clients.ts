@@ -1,0 +1,135 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AuditService } from '../audit/audit-service.js';
+import type { Db } from '../db/db.js';
+import type { KeyVault } from '../keys/key-vault.js';
+import { validateRegistration } from './client-metadata.js';
+import type { ClientRecord, ClientService } from './client-service.js';
+import {
+  type ClientRow,
+  findClientById,
+  insertClient,
+  updateClientSecret,
+} from './client-store.js';
+
+/** Random client ids and secrets: base64url of 16 and 32 bytes. */
+export const newClientId = (): string => randomBytes(16).toString('base64url');
+export const newClientSecret = (): string => randomBytes(32).toString('base64url');
+
+function toRecord(row: ClientRow): ClientRecord {
+  return {
+    clientId: row.clientId,
+    clientName: row.clientName,
+    environment: row.environment,
+    status: row.status,
+    metadata: row.metadata,
+    allowedClaims: row.allowedClaims,
+    sector: row.sector,
+    createdAt: row.createdAt,
+  };
+}
+
+export interface ClientServiceImpl extends ClientService {
+  /**
+   * Register a client under a fixed id, or give an existing one a new secret (sandbox seeding:
+   * the demo client keeps its id across restarts, and its new secret is printed at start).
+   */
+  ensure(
+    db: Db,
+    clientId: string,
+    registration: Parameters<ClientService['register']>[1],
+    actor: string,
+  ): Promise<{ client: ClientRecord; clientSecret: string; created: boolean }>;
+}
+
+/**
+ * Relying-party clients (F26, SPEC §4.5). The secret is random, shown once, and stored only as an
+ * HMAC-SHA256 under a key derived from the master key, so a database dump alone cannot be used
+ * to test guesses; it is compared in constant time.
+ */
+export function createClientService(deps: {
+  vault: KeyVault;
+  audit: AuditService;
+}): ClientServiceImpl {
+  const secretKey = deps.vault.deriveKey('client-secret');
+  const pairwiseKey = deps.vault.deriveKey('pairwise-subject');
+  const hashSecret = (clientId: string, secret: string): Buffer =>
+    createHmac('sha256', secretKey).update(`${clientId}\u0000${secret}`).digest();
+  // Compared against when the id is unknown, so both paths cost one HMAC and one compare.
+  const decoy = hashSecret('', newClientSecret());
+
+  async function insert(db: Db, clientId: string, registration: unknown, actor: string) {
+    const {
+      registration: metadata,
+      allowedClaims,
+      sector,
+    } = validateRegistration(registration, clientId);
+    const clientSecret = newClientSecret();
+    return db.transaction().execute(async (trx) => {
+      const createdAt = await insertClient(trx, {
+        clientId,
+        clientName: metadata.client_name,
+        environment: metadata.environment,
+        metadata,
+        allowedClaims,
+        sector,
+        secretHash: hashSecret(clientId, clientSecret),
+        createdBy: actor,
+      });
+      await deps.audit.append(trx, {
+        type: 'client.registered',
+        actor,
+        clientId,
+        data: {
+          clientName: metadata.client_name,
+          environment: metadata.environment,
+          grantTypes: metadata.grant_types ?? [],
+          allowedClaims,
+        },
+      });
+      const client: ClientRecord = {
+        clientId,
+        clientName: metadata.client_name,
+        environment: metadata.environment,
+        status: 'active',
+        metadata,
+        allowedClaims,
+        sector,
+        createdAt,
+      };
+      return { client, clientSecret };
+    });
+  }
+
+  return {
+    register(db, registration, actor) {
+      return insert(db, newClientId(), registration, actor);
+    },
+    async ensure(db, clientId, registration, actor) {
+      const existing = await findClientById(db, clientId);
+      if (!existing) return { ...(await insert(db, clientId, registration, actor)), created: true };
+      const clientSecret = newClientSecret();
+      await db.transaction().execute(async (trx) => {
+        await updateClientSecret(trx, clientId, hashSecret(clientId, clientSecret));
+        await deps.audit.append(trx, { type: 'client.secret_rotated', actor, clientId });
+      });
+      return { client: toRecord(existing), clientSecret, created: false };
+    },
+    async get(db, clientId) {
+      const row = await findClientById(db, clientId);
+      return row ? toRecord(row) : undefined;
+    },
+    async authenticate(db, clientId, secret) {
+      const row = clientId.length <= 200 ? await findClientById(db, clientId) : undefined;
+      const expected = row?.secretHash ?? decoy;
+      const given = hashSecret(row ? clientId : '', secret);
+      const match = expected.length === given.length && timingSafeEqual(expected, given);
+      if (!row || !match || row.status !== 'active') return undefined;
+      return toRecord(row);
+    },
+    pairwiseSubject(client, personId) {
+      return createHmac('sha256', pairwiseKey)
+        .update(`${client.sector}\u0000${personId}`)
+        .digest('base64url');
+    },
+  };
+}
