@@ -154,11 +154,12 @@ export async function createTestPki(name = 'OpenMID Test'): Promise<TestPki> {
         serialNumber: new asn1js.Integer({ value: tsaSerial++ }),
         genTime: new Date(),
       });
+      const tstDer = tstInfo.toSchema().toBER(false);
       const signed = new pkijs.SignedData({
         version: 3,
         encapContentInfo: new pkijs.EncapsulatedContentInfo({
           eContentType: '1.2.840.113549.1.9.16.1.4',
-          eContent: new asn1js.OctetString({ valueHex: tstInfo.toSchema().toBER(false) }),
+          eContent: new asn1js.OctetString({ valueHex: tstDer }),
         }),
         signerInfos: [
           new pkijs.SignerInfo({
@@ -185,6 +186,12 @@ export async function createTestPki(name = 'OpenMID Test'): Promise<TestPki> {
             new pkijs.Attribute({
               type: '1.2.840.113549.1.9.3',
               values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.9.16.1.4' })],
+            }),
+            new pkijs.Attribute({
+              type: '1.2.840.113549.1.9.4',
+              values: [
+                new asn1js.OctetString({ valueHex: await crypto.subtle.digest('SHA-256', tstDer) }),
+              ],
             }),
             new pkijs.Attribute({
               type: '1.2.840.113549.1.9.16.2.47',
