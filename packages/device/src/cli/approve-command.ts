@@ -69,6 +69,7 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
   const { client, keyStore } = await openDevice(file);
 
   let answered = 0;
+  const done = new Set<string>();
   let failed = false;
   let deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout * 1000;
   while (!io.signal.aborted) {
@@ -84,12 +85,20 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
       if (io.signal.aborted) break;
       throw error;
     }
-    for (const request of requests) {
+    const fresh = requests.filter((request) => !done.has(request.sessionId));
+    if (requests.length > 0 && fresh.length === 0) {
+      // only requests already answered (the server has not caught up): do not spin on them
+      await pause(1000, io.signal);
+      continue;
+    }
+    for (const request of fresh) {
       const outcome = await answer(client, keyStore, request, behaviour, io);
       const { ok, ...printed } = outcome;
       printJson(io, { ...describe(request), ...printed });
       answered++;
       if (!ok) failed = true;
+      // a wrong PIN leaves the request open: it comes back and is tried again, as a person would
+      if (!outcome.pinError || outcome.pinError.blocked) done.add(request.sessionId);
       if (options.once) return ok ? EXIT.ok : EXIT.failure;
       if (timeout !== undefined) deadline = Date.now() + timeout * 1000;
     }
@@ -221,4 +230,16 @@ async function pickCode(request: PendingRequest, wrong: boolean): Promise<string
     throw new Error('cannot tell which of the offered codes to pick');
   }
   return picked;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
