@@ -9,7 +9,7 @@ import { parseList, parseOptions, parseSeconds, required, UsageError } from './c
 import { type CliIo, EXIT, printError, printJson } from './cli-io.js';
 
 export const APPROVE_USAGE =
-  'mid-device approve --state FILE --pin1 P1 --pin2 P2 [--once] [--refuse | --not-me] [--timeout S] [--pick-wrong-code] [--approve-claims a,b]';
+  'mid-device approve --state FILE --pin1 P1 --pin2 P2 [--once] [--refuse | --not-me] [--timeout S] [--pick-wrong-code] [--approve-claims a,b] [--qr PAYLOAD]';
 
 interface Behaviour {
   pins: { auth?: string; sign?: string };
@@ -33,6 +33,7 @@ interface Outcome {
  * `mid-device approve` (SPEC §4.4): wait for the next request, answer it as the flags say, print
  * it as one JSON line. `--once` stops after one; `--timeout S` gives up after S seconds without a
  * request (exit 2 when nothing was answered). A wrong PIN counts like one typed on a phone.
+ * `--qr PAYLOAD` first claims a scanned QR code or device link (F11), whose session then comes.
  */
 export async function approveCommand(argv: string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, {
@@ -45,6 +46,7 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
     timeout: { type: 'string' },
     'pick-wrong-code': { type: 'boolean' },
     'approve-claims': { type: 'string' },
+    qr: { type: 'string' },
   });
   const file = required(options.state, 'state');
   const timeout = parseSeconds(options.timeout, 'timeout');
@@ -67,6 +69,7 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
     ...(approvedClaims === undefined ? {} : { approvedClaims }),
   };
   const { client, keyStore } = await openDevice(file);
+  if (options.qr !== undefined) await client.claimQr(options.qr);
 
   let answered = 0;
   const done = new Set<string>();
