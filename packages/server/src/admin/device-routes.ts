@@ -1,8 +1,7 @@
-import type { CertificateRecord } from '../pki/pki-service.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
-import type { ActivationService } from '../registry/activation.js';
+import type { CertificateRecord } from '../pki/pki-service.js';
 import { DeviceParams, RevokeBody, SerialParams } from './admin-schemas.js';
 import { deviceJson } from './person-routes.js';
 import { requireStaff, staffOf } from './staff-auth.js';
@@ -21,10 +20,7 @@ const certificateJson = (c: CertificateRecord) => ({
 });
 
 /** Device and certificate lifecycle for staff (SPEC §4.5, F5; docs/admin-api.md). */
-export async function registerDeviceAdminRoutes(
-  app: App,
-  ctx: AppContext & { activation: ActivationService },
-): Promise<void> {
+export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Promise<void> {
   const writers = requireStaff(ctx, 'operator', 'officer');
   const readers = requireStaff(ctx, 'operator', 'officer', 'auditor');
 

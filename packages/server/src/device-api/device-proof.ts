@@ -1,5 +1,11 @@
-import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, type JWK, jwtVerify } from 'jose';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  calculateJwkThumbprint,
+  EmbeddedJWK,
+  type JWK,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { DevicePrincipal } from '../http/request-auth.js';
@@ -73,7 +79,9 @@ export async function verifyDeviceProof(
   const maxAge = ctx.config.deviceApi.proofMaxAgeSeconds;
   const now = ctx.clock.now().getTime() / 1000;
   if (Math.abs(now - iat) > maxAge) {
-    throw invalidProof(`the proof is not fresh: iat must be within ${maxAge} s of the server clock`);
+    throw invalidProof(
+      `the proof is not fresh: iat must be within ${maxAge} s of the server clock`,
+    );
   }
   const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
   return { jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as JWK, thumbprint, jti, iat };
@@ -118,9 +126,7 @@ export function requireDevice(
     if (device.status === 'active') {
       const serials = [device.authCertSerial, device.signCertSerial];
       const certificates = await ctx.pki.listCertificatesOfDevice(ctx.db, device.id);
-      const bad = certificates.find(
-        (c) => serials.includes(c.serialHex) && c.status !== 'good',
-      );
+      const bad = certificates.find((c) => serials.includes(c.serialHex) && c.status !== 'good');
       if (bad && !allow.has(bad.status === 'revoked' ? 'revoked' : 'suspended')) {
         throw new AppError('forbidden', `the device's ${bad.purpose} certificate is ${bad.status}`);
       }

@@ -1,15 +1,10 @@
-import type {
-  ActivationResponse,
-  DeviceKeyPurpose,
-  DeviceStatusResponse,
-} from '@openmid/protocol';
+import type { ActivationResponse, DeviceKeyPurpose, DeviceStatusResponse } from '@openmid/protocol';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
-import type { ActivationService } from '../registry/activation.js';
-import { deleteExpiredProofJtis } from './proof-jti-store.js';
 import { deviceOf, rememberProof, requireDevice, verifyDeviceProof } from './device-proof.js';
 import { ActivationBody, DeviceEventBody } from './device-schemas.js';
+import { deleteExpiredProofJtis } from './proof-jti-store.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
@@ -20,10 +15,7 @@ function decodeBase64(field: string, value: string): Uint8Array {
 }
 
 /** The device API (`/device/v1`): activation, status and events (protocol/src/device-api.ts). */
-export async function registerDeviceRoutes(
-  app: App,
-  ctx: AppContext & { activation: ActivationService },
-): Promise<void> {
+export async function registerDeviceRoutes(app: App, ctx: AppContext): Promise<void> {
   app.post(
     '/device/v1/activations',
     { schema: { body: ActivationBody } },

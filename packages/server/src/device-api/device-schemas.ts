@@ -2,7 +2,11 @@ import { Type } from 'typebox';
 
 const Strict = { additionalProperties: false } as const;
 // A P-256 PKCS#10 request is about 250 bytes; 8 KiB of base64 is generous.
-const Base64 = Type.String({ minLength: 4, maxLength: 11_000, pattern: '^[A-Za-z0-9+/_-]+={0,2}$' });
+const Base64 = Type.String({
+  minLength: 4,
+  maxLength: 11_000,
+  pattern: '^[A-Za-z0-9+/_-]+={0,2}$',
+});
 
 /** POST /device/v1/activations (protocol/src/device-api.ts ActivationRequest). */
 export const ActivationBody = Type.Object(

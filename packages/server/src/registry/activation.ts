@@ -226,9 +226,13 @@ export function createActivationService(deps: {
           });
         } catch (error) {
           if (isUniqueViolation(error)) {
-            throw new AppError('conflict', 'this device key is already registered; make a new one', {
-              cause: error,
-            });
+            throw new AppError(
+              'conflict',
+              'this device key is already registered; make a new one',
+              {
+                cause: error,
+              },
+            );
           }
           throw error;
         }
@@ -257,7 +261,11 @@ export function createActivationService(deps: {
         }).export({ type: 'spki', format: 'der' });
         const authSpki = spki(authCertificate.der);
         const signSpki = spki(signCertificate.der);
-        if (authSpki.equals(signSpki) || authSpki.equals(deviceSpki) || signSpki.equals(deviceSpki)) {
+        if (
+          authSpki.equals(signSpki) ||
+          authSpki.equals(deviceSpki) ||
+          signSpki.equals(deviceSpki)
+        ) {
           throw new AppError(
             'invalid_csr',
             'the device key, the authentication key and the signing key must be three different keys',
@@ -312,7 +320,8 @@ export function createActivationService(deps: {
       return db.transaction().execute(async (trx) => {
         const device = await findDeviceById(trx, deviceId, { forUpdate: true });
         if (!device) throw new AppError('not_found', `no device ${deviceId}`);
-        const next = action === 'suspend' ? 'suspended' : action === 'resume' ? 'active' : 'revoked';
+        const next =
+          action === 'suspend' ? 'suspended' : action === 'resume' ? 'active' : 'revoked';
         const allowed =
           (action === 'suspend' && device.status === 'active') ||
           (action === 'resume' && device.status === 'suspended') ||

@@ -21,7 +21,10 @@ const codeOf = (fn: () => unknown): string | undefined => {
 describe('validateNewPerson — SPEC F1', () => {
   it('normalises names to NFC and trims them, in any script', () => {
     const decomposed = 'Me\u0301lanie';
-    const p = validateNewPerson({ ...base, givenName: `  ${decomposed} `, familyName: '陳' }, today);
+    const p = validateNewPerson(
+      { ...base, givenName: `  ${decomposed} `, familyName: '陳' },
+      today,
+    );
     expect(p.givenName).toBe('Mélanie');
     expect(p.givenName).toHaveLength(7);
     expect(p.familyName).toBe('陳');
@@ -48,7 +51,9 @@ describe('validateNewPerson — SPEC F1', () => {
 
   it('refuses bidirectional overrides and control characters in names', () => {
     for (const givenName of ['a\u202Eb', 'a\u2066b', 'a\nb', 'a\u0000b']) {
-      expect(codeOf(() => validateNewPerson({ ...base, givenName }, today))).toBe('invalid_request');
+      expect(codeOf(() => validateNewPerson({ ...base, givenName }, today))).toBe(
+        'invalid_request',
+      );
     }
   });
 

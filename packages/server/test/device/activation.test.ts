@@ -14,6 +14,7 @@ import {
   proof,
   type TestDevice,
 } from '../support/device.js';
+import { openssl } from '../support/pki.js';
 import { freshTestDb } from '../support/test-db.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
@@ -26,6 +27,35 @@ async function issueCode(node: TestNode, personId: string, token?: string) {
   });
   expect(r.status).toBe(201);
   return (await r.json()) as { activationCode: string; puk: string; expiresAt: string };
+}
+
+/** What openssl ocsp says about an activation's certificate now (an independent oracle). */
+async function ocspStatus(
+  node: TestNode,
+  activation: { caChain: string[] },
+  certB64: string,
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'openmid-ocsp-'));
+  try {
+    writeFileSync(join(dir, 'root.pem'), pem('CERTIFICATE', activation.caChain[1] as string));
+    writeFileSync(join(dir, 'issuing.pem'), pem('CERTIFICATE', activation.caChain[0] as string));
+    writeFileSync(join(dir, 'cert.pem'), pem('CERTIFICATE', certB64));
+    const { out } = await openssl([
+      'ocsp',
+      '-issuer',
+      join(dir, 'issuing.pem'),
+      '-cert',
+      join(dir, 'cert.pem'),
+      '-url',
+      `${node.url}/ocsp`,
+      '-CAfile',
+      join(dir, 'root.pem'),
+    ]);
+    expect(out).toContain('Response verify OK');
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Register a person, issue a code and activate a new device; returns everything. */
@@ -48,7 +78,10 @@ describe('POST /device/v1/activations — SPEC F4', () => {
   });
 
   it('activates a device: two certificates that chain to the CA (openssl verify), the PUK once', async () => {
-    const { personId, body } = await registerPerson(node, { givenName: 'Rəşad', familyName: 'Quliyev' });
+    const { personId, body } = await registerPerson(node, {
+      givenName: 'Rəşad',
+      familyName: 'Quliyev',
+    });
     const code = await issueCode(node, personId);
     const device = await makeTestDevice();
     const r = await activate(node, device, await activationBody(device, code.activationCode));
@@ -100,13 +133,21 @@ describe('POST /device/v1/activations — SPEC F4', () => {
     const s = await status.json();
     expect(s.deviceId).toBe(a.deviceId);
     expect(s.status).toBe('active');
-    expect(s.certificates.map((c: { purpose: string; status: string }) => [c.purpose, c.status]).sort()).toEqual([
+    expect(
+      s.certificates.map((c: { purpose: string; status: string }) => [c.purpose, c.status]).sort(),
+    ).toEqual([
       ['auth', 'good'],
       ['sign', 'good'],
     ]);
-    const devices = await (await adminCall(node, 'GET', `/admin/v1/persons/${personId}/devices`)).json();
+    const devices = await (
+      await adminCall(node, 'GET', `/admin/v1/persons/${personId}/devices`)
+    ).json();
     expect(devices.devices).toHaveLength(1);
-    expect(devices.devices[0]).toMatchObject({ deviceId: a.deviceId, status: 'active', name: 'Test phone' });
+    expect(devices.devices[0]).toMatchObject({
+      deviceId: a.deviceId,
+      status: 'active',
+      name: 'Test phone',
+    });
     const audit = await node.ctx.db
       .selectFrom('log_entries')
       .select(['type', 'actor'])
@@ -184,6 +225,12 @@ describe('POST /device/v1/activations — SPEC F4', () => {
     for (const c of old.certificates) {
       expect(c).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
     }
+    const ocsp = await ocspStatus(node, first.activation, first.activation.authCertificate);
+    expect(ocsp).toContain('cert.pem: revoked');
+    expect(ocsp).toMatch(/Reason: superseded/i);
+    expect(await ocspStatus(node, second.activation, second.activation.signCertificate)).toContain(
+      'cert.pem: good',
+    );
     const refused = await deviceCall(node, first.device, 'POST', '/device/v1/events', {
       body: { type: 'pin_changed', key: 'auth' },
     });
@@ -206,7 +253,11 @@ describe('POST /device/v1/activations — SPEC F4', () => {
     const { personId } = await registerPerson(node);
     const code = await issueCode(node, personId);
     const fresh = await makeTestDevice();
-    const reused: TestDevice = { ...fresh, deviceKey: device.deviceKey, deviceJwk: device.deviceJwk };
+    const reused: TestDevice = {
+      ...fresh,
+      deviceKey: device.deviceKey,
+      deviceJwk: device.deviceJwk,
+    };
     const r = await activate(node, reused, await activationBody(reused, code.activationCode));
     expect(r.status).toBe(409);
     // The refusal rolled back: the code still works with a new key.
@@ -277,7 +328,12 @@ describe('POST /device/v1/activations — SPEC F4', () => {
       expect(raw.status).toBe(400);
       expect((await raw.json()).error).toBe('invalid_json');
       const { signCsr: _drop, ...missing } = body;
-      for (const bad of [missing, { ...body, authCsr: 42 }, { ...body, extra: true }, { ...body, authCsr: 'not base64!' }]) {
+      for (const bad of [
+        missing,
+        { ...body, authCsr: 42 },
+        { ...body, extra: true },
+        { ...body, authCsr: 'not base64!' },
+      ]) {
         const r = await activate(node, device, bad);
         expect(r.status).toBe(400);
         expect(r.headers.get('content-type')).toContain('application/problem+json');
@@ -286,7 +342,10 @@ describe('POST /device/v1/activations — SPEC F4', () => {
 
     it('refuses an oversized body with 413', async () => {
       const device = await makeTestDevice();
-      const body = { ...(await activationBody(device, code)), deviceName: 'x'.repeat(2 * 1024 * 1024) };
+      const body = {
+        ...(await activationBody(device, code)),
+        deviceName: 'x'.repeat(2 * 1024 * 1024),
+      };
       const r = await activate(node, device, body);
       expect(r.status).toBe(413);
     });
@@ -417,7 +476,9 @@ describe('device and certificate lifecycle from the admin API — SPEC F5', () =
   it('suspends a device at once (403 on its next call) and resumes it', async () => {
     const { device, activation } = await activatedDevice(node);
     const id = activation.deviceId;
-    const denied = await adminCall(node, 'POST', `/admin/v1/devices/${id}/suspend`, { token: auditor });
+    const denied = await adminCall(node, 'POST', `/admin/v1/devices/${id}/suspend`, {
+      token: auditor,
+    });
     expect(denied.status).toBe(403);
     const s = await adminCall(node, 'POST', `/admin/v1/devices/${id}/suspend`, { token: officer });
     expect(s.status).toBe(200);
@@ -432,7 +493,9 @@ describe('device and certificate lifecycle from the admin API — SPEC F5', () =
       'suspended',
       'suspended',
     ]);
-    const again = await adminCall(node, 'POST', `/admin/v1/devices/${id}/suspend`, { token: officer });
+    const again = await adminCall(node, 'POST', `/admin/v1/devices/${id}/suspend`, {
+      token: officer,
+    });
     expect(again.status).toBe(409);
     const r = await adminCall(node, 'POST', `/admin/v1/devices/${id}/resume`, { token: officer });
     expect(r.status).toBe(200);
@@ -440,6 +503,9 @@ describe('device and certificate lifecycle from the admin API — SPEC F5', () =
       body: { type: 'pin_changed', key: 'auth' },
     });
     expect(ok.status).toBe(204);
+    expect(await ocspStatus(node, activation, activation.authCertificate)).toContain(
+      'cert.pem: good',
+    );
   });
 
   it('revokes a device and its certificates for good', async () => {
@@ -458,7 +524,9 @@ describe('device and certificate lifecycle from the admin API — SPEC F5', () =
       body: { type: 'pin_changed', key: 'auth' },
     });
     expect(refused.status).toBe(403);
-    const resume = await adminCall(node, 'POST', `/admin/v1/devices/${id}/resume`, { token: officer });
+    const resume = await adminCall(node, 'POST', `/admin/v1/devices/${id}/resume`, {
+      token: officer,
+    });
     expect(resume.status).toBe(409);
   });
 
@@ -469,9 +537,14 @@ describe('device and certificate lifecycle from the admin API — SPEC F5', () =
     ).json();
     const sign = detail.certificates.find((c: { purpose: string }) => c.purpose === 'sign');
     const auth = detail.certificates.find((c: { purpose: string }) => c.purpose === 'auth');
-    const suspend = await adminCall(node, 'POST', `/admin/v1/certificates/${auth.serialHex}/suspend`, {
-      token: officer,
-    });
+    const suspend = await adminCall(
+      node,
+      'POST',
+      `/admin/v1/certificates/${auth.serialHex}/suspend`,
+      {
+        token: officer,
+      },
+    );
     expect(suspend.status).toBe(200);
     expect((await suspend.json()).status).toBe('suspended');
     // A device whose certificate is on hold is refused at once.
@@ -479,29 +552,52 @@ describe('device and certificate lifecycle from the admin API — SPEC F5', () =
       body: { type: 'pin_changed', key: 'auth' },
     });
     expect(refused.status).toBe(403);
-    const resume = await adminCall(node, 'POST', `/admin/v1/certificates/${auth.serialHex}/resume`, {
-      token: officer,
-    });
+    const resume = await adminCall(
+      node,
+      'POST',
+      `/admin/v1/certificates/${auth.serialHex}/resume`,
+      {
+        token: officer,
+      },
+    );
     expect((await resume.json()).status).toBe('good');
-    const revoke = await adminCall(node, 'POST', `/admin/v1/certificates/${sign.serialHex}/revoke`, {
-      token: officer,
-      body: { reason: 'keyCompromise' },
-    });
+    const revoke = await adminCall(
+      node,
+      'POST',
+      `/admin/v1/certificates/${sign.serialHex}/revoke`,
+      {
+        token: officer,
+        body: { reason: 'keyCompromise' },
+      },
+    );
     expect(revoke.status).toBe(200);
-    expect(await revoke.json()).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
-    const byAuditor = await adminCall(node, 'POST', `/admin/v1/certificates/${auth.serialHex}/revoke`, {
-      token: auditor,
-      body: { reason: 'keyCompromise' },
+    expect(await revoke.json()).toMatchObject({
+      status: 'revoked',
+      revocationReason: 'keyCompromise',
     });
+    const byAuditor = await adminCall(
+      node,
+      'POST',
+      `/admin/v1/certificates/${auth.serialHex}/revoke`,
+      {
+        token: auditor,
+        body: { reason: 'keyCompromise' },
+      },
+    );
     expect(byAuditor.status).toBe(403);
     const unknown = await adminCall(node, 'POST', '/admin/v1/certificates/0badc0ffee/revoke', {
       body: { reason: 'keyCompromise' },
     });
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error).toBe('certificate_not_found');
-    const badReason = await adminCall(node, 'POST', `/admin/v1/certificates/${auth.serialHex}/revoke`, {
-      body: { reason: 'because' },
-    });
+    const badReason = await adminCall(
+      node,
+      'POST',
+      `/admin/v1/certificates/${auth.serialHex}/revoke`,
+      {
+        body: { reason: 'because' },
+      },
+    );
     expect(badReason.status).toBe(400);
     const notHex = await adminCall(node, 'POST', '/admin/v1/certificates/xyz/revoke', {
       body: { reason: 'keyCompromise' },
@@ -528,7 +624,11 @@ describe('activation guessing per source — SPEC §5 Security', () => {
       expect(locked.headers.get('retry-after')).toMatch(/^[0-9]+$/);
       expect((await locked.json()).error).toBe('activation_locked');
       const types = (
-        await node.ctx.db.selectFrom('log_entries').select('type').where('type', 'like', 'activation.%').execute()
+        await node.ctx.db
+          .selectFrom('log_entries')
+          .select('type')
+          .where('type', 'like', 'activation.%')
+          .execute()
       ).map((r) => r.type);
       expect(types.sort()).toEqual(['activation.failed', 'activation.failed', 'activation.locked']);
     } finally {
@@ -549,7 +649,9 @@ describe('activation code expiry — SPEC F2', () => {
       clock.advance(601_000);
       const device = await makeTestDevice();
       const iat = Math.floor(clock.now().getTime() / 1000);
-      const r = await activate(node, device, await activationBody(device, code.activationCode), { iat });
+      const r = await activate(node, device, await activationBody(device, code.activationCode), {
+        iat,
+      });
       expect(r.status).toBe(400);
       expect((await r.json()).error).toBe('activation_code_invalid');
     } finally {
