@@ -8,6 +8,17 @@ import { findSealedKey, listAllCertificates, listCurrentCaCertificates } from '.
 /** An OpenSSL `ca` index date: YYMMDDHHMMSSZ (UTCTime form). */
 const indexDate = (d: Date): string => `${d.toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z`;
 
+/** Reasons an `openssl ca` index can carry (apps/ca.c); others are written as unspecified. */
+const OPENSSL_REASONS = new Set([
+  'unspecified',
+  'keyCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+]);
+const opensslReason = (reason: string | null): string =>
+  reason && OPENSSL_REASONS.has(reason) ? reason : 'unspecified';
+
 export interface OpensslExport {
   'root.pem': string;
   'ca.pem': string;
@@ -41,8 +52,7 @@ export async function exportForOpenssl(db: Db, vault: KeyVault): Promise<Openssl
   });
   const lines = (await listAllCertificates(db)).map((c) => {
     const revoked = c.status !== 'good' && c.revokedAt;
-    const reason =
-      c.status === 'suspended' ? 'certificateHold' : (c.revocationReason ?? 'unspecified');
+    const reason = c.status === 'suspended' ? 'certificateHold' : opensslReason(c.revocationReason);
     const revocation = revoked ? `${indexDate(c.revokedAt as Date)},${reason}` : '';
     return `${revoked ? 'R' : 'V'}\t${indexDate(c.notAfter)}\t${revocation}\t${c.serialHex.toUpperCase()}\tunknown\t/CN=${c.serialHex}\n`;
   });

@@ -259,9 +259,11 @@ describe('openmid pki export-openssl — the same CA served by openssl ocsp -ind
     const dir = tempDir();
     const good = await issue(node, 'auth');
     const revoked = await issue(node, 'sign');
-    await node.ctx.db
-      .transaction()
-      .execute((trx) => node.ctx.pki.revoke(trx, revoked.serialHex, 'keyCompromise', 'system'));
+    const held = await issue(node, 'auth');
+    await node.ctx.db.transaction().execute(async (trx) => {
+      await node.ctx.pki.revoke(trx, revoked.serialHex, 'keyCompromise', 'system');
+      await node.ctx.pki.suspend(trx, held.serialHex, 'system');
+    });
     const files = await exportForOpenssl(node.ctx.db, node.ctx.vault);
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
     const answer = async (cert: Uint8Array, name: string) => {
@@ -315,5 +317,8 @@ describe('openmid pki export-openssl — the same CA served by openssl ocsp -ind
     const r = await answer(revoked.der, 'revoked');
     expect(r).toContain(': revoked');
     expect(r).toContain('Reason: keyCompromise');
+    const h = await answer(held.der, 'held');
+    expect(h).toContain(': revoked');
+    expect(h).toContain('Reason: certificateHold');
   });
 });
