@@ -5,6 +5,12 @@
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
+import type { DocumentTables } from '../documents/document-tables.js';
 import type { CoreTables } from './core-tables.js';
 
-export interface Database extends CoreTables, AuditTables, ClientTables, LimitTables {}
+export interface Database
+  extends CoreTables,
+    AuditTables,
+    ClientTables,
+    LimitTables,
+    DocumentTables {}

@@ -3,6 +3,8 @@ import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-audit-log.js';
 import * as m0004 from './0004-log-tree.js';
 import * as m0007 from './0007-clients.js';
+import * as m0011 from './0011-documents.js';
+import * as m0012 from './0012-trust-anchors.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -13,4 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002-audit-log': m0002,
   '0004-log-tree': m0004,
   '0007-clients': m0007,
+  '0011-documents': m0011,
+  '0012-trust-anchors': m0012,
 };
