@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
@@ -13,14 +13,11 @@ import type {
   StartedSession,
 } from '../sessions/session-service.js';
 import {
-  deleteExpired,
   type DocumentRow,
-  deleteTrustAnchor,
+  deleteExpired,
   findBySession,
   finishDocument,
   insertDocument,
-  insertTrustAnchor,
-  listTrustAnchors,
 } from './document-store.js';
 import type { ByteRange } from './pades.js';
 import { DocumentError, loadPdf } from './pdf-document.js';
@@ -31,11 +28,10 @@ import {
   type SignatureFormat,
   type SignatureLevel,
 } from './signature-builder.js';
-import { type ValidationReport, validateDocument } from './validation.js';
 import type { VisibleSignature } from './visible-signature.js';
 
 /**
- * Document signing for relying parties (F16) and validation (F17): stores the prepared document,
+ * Document signing for relying parties (F16): stores the prepared document,
  * starts a 'sign' session for the digest of the signed attributes, and assembles the signed
  * document when the session completes OK. Knows nothing of HTTP.
  */
@@ -54,13 +50,6 @@ export interface SignDocumentRequest {
   visible?: VisibleSignature;
 }
 
-export interface TrustAnchorView {
-  fingerprint: string;
-  subject: string;
-  certificate: Uint8Array;
-  addedAt: Date;
-}
-
 export interface DocumentService {
   startSigning(db: Db, request: SignDocumentRequest): Promise<StartedSession>;
   /**
@@ -68,14 +57,6 @@ export interface DocumentService {
    * undefined when the session is not a document session, did not end OK, or assembly failed.
    */
   completedDocument(db: Db, view: SessionView): Promise<Uint8Array | undefined>;
-  validate(
-    db: Db,
-    document: Uint8Array,
-    detachedContent: Uint8Array | undefined,
-  ): Promise<ValidationReport>;
-  listTrustAnchors(db: Db): Promise<TrustAnchorView[]>;
-  addTrustAnchor(db: Db, certificate: Uint8Array, actor: string): Promise<TrustAnchorView>;
-  removeTrustAnchor(db: Db, fingerprint: string, actor: string): Promise<void>;
   /** Delete documents past their retention; returns how many. */
   purgeExpired(db: Db): Promise<number>;
 }
@@ -99,8 +80,6 @@ function documentError(err: unknown): never {
   if (err instanceof DocumentError) throw new AppError('invalid_document', err.message);
   throw err;
 }
-
-const fingerprintOf = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
 
 async function summaryOf(request: SignDocumentRequest): Promise<string> {
   const kb = Math.max(1, Math.round(request.document.length / 1024));
@@ -129,12 +108,6 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     if (!device?.signCertSerial) return undefined;
     const cert = await deps.pki.findCertificate(db, device.signCertSerial);
     return cert ? { der: cert.der, personId: person.id } : undefined;
-  }
-
-  async function anchors(db: Db): Promise<Uint8Array[]> {
-    const ours = deps.pki.caCertificates();
-    const added = await listTrustAnchors(db);
-    return [ours.root, ours.issuing, ...added.map((a) => new Uint8Array(a.certificate))];
   }
 
   function preparedOf(row: DocumentRow): PreparedSignature | undefined {
@@ -313,80 +286,6 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
       // Another node may have finished first: what is stored is the answer.
       const stored = await findBySession(db, view.clientId, view.sessionId);
       return stored?.signed_document ? new Uint8Array(stored.signed_document) : undefined;
-    },
-
-    async validate(db, document, detachedContent) {
-      if (document.length > deps.maxBytes || (detachedContent?.length ?? 0) > deps.maxBytes) {
-        throw new AppError(
-          'payload_too_large',
-          `documents larger than ${deps.maxBytes} bytes are not validated (DOCUMENT_MAX_BYTES)`,
-        );
-      }
-      const ours = new X509Certificate(deps.pki.caCertificates().issuing);
-      return validateDocument(document, detachedContent, {
-        trustAnchors: await anchors(db),
-        now: deps.clock.now(),
-        freshOcsp: async (der) => {
-          const cert = new X509Certificate(der);
-          if (!cert.checkIssued(ours) || !cert.verify(ours.publicKey)) return undefined;
-          return deps.pki.ocspResponseFor(cert.serialNumber.toLowerCase());
-        },
-      }).catch(documentError);
-    },
-
-    async listTrustAnchors(db) {
-      return (await listTrustAnchors(db)).map((a) => ({
-        fingerprint: a.fingerprint,
-        subject: a.subject,
-        certificate: new Uint8Array(a.certificate),
-        addedAt: a.created_at,
-      }));
-    },
-
-    async addTrustAnchor(db, certificate, actor) {
-      let cert: X509Certificate;
-      try {
-        cert = new X509Certificate(certificate);
-      } catch (err) {
-        throw new AppError(
-          'invalid_request',
-          'the certificate is not a DER or PEM X.509 certificate',
-          {
-            cause: err,
-          },
-        );
-      }
-      if (!cert.ca)
-        throw new AppError('invalid_request', 'only CA certificates can be trust anchors');
-      const der = new Uint8Array(cert.raw);
-      const fingerprint = fingerprintOf(der);
-      const subject = cert.subject.replace(/\n/g, ', ');
-      await db.transaction().execute(async (trx) => {
-        if (
-          await insertTrustAnchor(trx, {
-            fingerprint,
-            subject,
-            certificate: Buffer.from(der),
-            added_by: actor,
-          })
-        ) {
-          await deps.audit.append(trx, {
-            type: 'trust_list.added',
-            actor,
-            data: { fingerprint, subject },
-          });
-        }
-      });
-      return { fingerprint, subject, certificate: der, addedAt: deps.clock.now() };
-    },
-
-    async removeTrustAnchor(db, fingerprint, actor) {
-      await db.transaction().execute(async (trx) => {
-        if (!(await deleteTrustAnchor(trx, fingerprint))) {
-          throw new AppError('not_found', 'no such trust anchor');
-        }
-        await deps.audit.append(trx, { type: 'trust_list.removed', actor, data: { fingerprint } });
-      });
     },
 
     async purgeExpired(db) {

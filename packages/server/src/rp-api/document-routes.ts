@@ -4,12 +4,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
 import { requireClient } from './client-auth.js';
-import {
-  bodyLimitFor,
-  DocumentSignatureBody,
-  decodeDocumentBase64,
-  ValidationBody,
-} from './document-schemas.js';
+import { bodyLimitFor, DocumentSignatureBody, decodeDocumentBase64 } from './document-schemas.js';
 
 /**
  * Document signing for relying parties (`POST /rp/v1/documents/signature`, SPEC §4.3). The
@@ -57,30 +52,6 @@ export async function registerDocumentRoutes(
         sessionId: started.sessionId,
         ...(started.verificationCode ? { verificationCode: started.verificationCode } : {}),
       };
-    },
-  );
-}
-
-/** Signature validation (`POST /validation/v1/reports`, SPEC §4.3): no credentials, rate-limited. */
-export async function registerValidationRoutes(
-  app: App,
-  ctx: AppContext & { documents: DocumentService },
-): Promise<void> {
-  app.post(
-    '/validation/v1/reports',
-    {
-      schema: { body: ValidationBody },
-      bodyLimit: 2 * bodyLimitFor(ctx.config.documentMaxBytes),
-      config: { rateLimit: { max: 60, timeWindow: 60_000 } },
-    },
-    async (request) => {
-      const body = request.body as Static<typeof ValidationBody>;
-      const document = decodeDocumentBase64(body.document, 'document');
-      const detached =
-        body.detachedContent !== undefined
-          ? decodeDocumentBase64(body.detachedContent, 'detachedContent')
-          : undefined;
-      return ctx.documents.validate(ctx.db, document, detached);
     },
   );
 }
