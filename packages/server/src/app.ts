@@ -5,12 +5,14 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
+import { registerTrustListRoutes } from './admin/trust-list-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
 import { AppError } from './errors.js';
 import { registerProblemHandlers, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { createServices } from './services.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
@@ -72,6 +74,8 @@ export async function buildApp(
   await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
   await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

@@ -2,6 +2,7 @@ import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
 import { createRegistry } from './registry/registry.js';
@@ -35,5 +36,11 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
-  return { audit, pki, rateLimiter, clients, registry, staff };
+  const validation = createValidationService({
+    clock: infra.clock,
+    audit,
+    pki,
+    maxBytes: infra.config.documentMaxBytes,
+  });
+  return { audit, pki, rateLimiter, clients, registry, staff, validation };
 }

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import type { AppContext } from '../context.js';
-import type { TrustAnchorView, ValidationService } from '../documents/validation-service.js';
+import type { TrustAnchorView } from '../documents/validation-service.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
 import { requireStaff, staffOf } from './staff-auth.js';
@@ -35,10 +35,7 @@ function certificateBytes(text: string): Uint8Array {
  * The validation trust list (F17): CAs the operator adds beside our own, e.g. another country's,
  * so that their citizens' signatures validate. Operators change it; auditors read it.
  */
-export async function registerTrustListRoutes(
-  app: App,
-  ctx: AppContext & { validation: ValidationService },
-): Promise<void> {
+export async function registerTrustListRoutes(app: App, ctx: AppContext): Promise<void> {
   const operators = requireStaff(ctx, 'operator');
   const readers = requireStaff(ctx, 'operator', 'auditor');
 

@@ -1,14 +1,10 @@
 import type { Static } from 'typebox';
 import type { AppContext } from '../context.js';
-import type { ValidationService } from '../documents/validation-service.js';
 import type { App } from '../http/types.js';
 import { bodyLimitFor, decodeDocumentBase64, ValidationBody } from './document-schemas.js';
 
 /** Signature validation (`POST /validation/v1/reports`, SPEC §4.3): no credentials, rate-limited. */
-export async function registerValidationRoutes(
-  app: App,
-  ctx: AppContext & { validation: ValidationService },
-): Promise<void> {
+export async function registerValidationRoutes(app: App, ctx: AppContext): Promise<void> {
   app.post(
     '/validation/v1/reports',
     {
