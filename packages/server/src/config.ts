@@ -59,6 +59,10 @@ export interface Config {
   readonly sessions: {
     readonly timeoutSeconds: number;
   };
+  readonly oidc: {
+    /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
+    readonly cibaIntervalSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }
 
@@ -255,6 +259,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       proofMaxAgeSeconds: int(env, errors, 'DEVICE_PROOF_MAX_AGE_SECONDS', 60, 5, 600),
     },
     sessions: { timeoutSeconds: int(env, errors, 'SESSION_TIMEOUT_SECONDS', 120, 5, 3600) },
+    oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (errors.problems.length > 0) throw new ConfigError(errors.problems);
@@ -287,5 +292,6 @@ export const CONFIG_VARIABLES = [
   'ADMIN_MAX_TOKEN_FAILURES',
   'DEVICE_PROOF_MAX_AGE_SECONDS',
   'SESSION_TIMEOUT_SECONDS',
+  'OIDC_CIBA_INTERVAL_SECONDS',
   'SHUTDOWN_GRACE_MS',
 ] as const;
