@@ -315,6 +315,27 @@ async function validateCms(
   };
 }
 
+/** validateCms, where anything unexpected in hostile input fails the signature, not the request. */
+function evaluate(
+  cms: Uint8Array,
+  content: Uint8Array,
+  claimedTime: Date | undefined,
+  evidence: Evidence,
+  context: ValidationContext,
+): Promise<SignatureReport> {
+  return validateCms(cms, content, claimedTime, evidence, context).catch(
+    (err: unknown): SignatureReport => ({
+      signer: { commonName: null, serialNumber: null },
+      signingTime: claimedTime?.toISOString() ?? null,
+      level: 'B-B',
+      certificateStatus: 'UNKNOWN',
+      integrity: false,
+      verdict: 'TOTAL_FAILED',
+      reasons: [`the signature cannot be evaluated: ${(err as Error).message}`],
+    }),
+  );
+}
+
 function worst(verdicts: Verdict[]): Verdict {
   if (verdicts.includes('TOTAL_FAILED')) return 'TOTAL_FAILED';
   if (verdicts.includes('INDETERMINATE') || verdicts.length === 0) return 'INDETERMINATE';
@@ -422,7 +443,7 @@ export async function validatePdf(
     const end = (c as number) + (d as number);
     const signed = Buffer.concat([pdf.subarray(0, b), pdf.subarray(c as number, end)]);
     const cms = Buffer.from(hex.replace(/\s/g, ''), 'hex');
-    const report = await validateCms(cms, signed, claimedTime, evidence, context);
+    const report = await evaluate(cms, signed, claimedTime, evidence, context);
     report.coversWholeDocument = end === pdf.length;
     if (end !== pdf.length) {
       const tail = Buffer.from(pdf.subarray(Math.max(0, end - 16), end)).toString('latin1');
@@ -460,13 +481,7 @@ export async function validateCmsDocument(
   if (!content) {
     throw new DocumentError('a detached CMS signature needs its content in detachedContent');
   }
-  const report = await validateCms(
-    cms,
-    content,
-    undefined,
-    { certificates: [], ocsps: [] },
-    context,
-  );
+  const report = await evaluate(cms, content, undefined, { certificates: [], ocsps: [] }, context);
   return { verdict: report.verdict, signatures: [report] };
 }
 
