@@ -5,6 +5,7 @@ import type { Infrastructure, Services } from './context.js';
 import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
+import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 
 /**
@@ -36,11 +37,21 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
+  const activation = createActivationService({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    pki,
+    registry,
+    rateLimiter,
+    maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
+    maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
+  });
   const validation = createValidationService({
     clock: infra.clock,
     audit,
     pki,
     maxBytes: infra.config.documentMaxBytes,
   });
-  return { audit, pki, rateLimiter, clients, registry, staff, validation };
+  return { audit, pki, rateLimiter, clients, registry, activation, staff, validation };
 }
