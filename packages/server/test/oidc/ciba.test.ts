@@ -1,5 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +13,65 @@ import { type Citizen, PIN1, registerCitizen } from './support/citizen.js';
 
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 
-/** The RP's side: its jwks_uri (the pairwise sector) and its ping endpoint. */
-async function startRp(publicJwk: Record<string, unknown>) {
+/** A throwaway TLS certificate for localhost (CIBA requires an https ping endpoint). */
+function localhostCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'openmid-rp-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Trust the RP's certificate in this test process's fetch: a new global dispatcher of the same
+ * class, as oidc-provider builds its own. Returns the function that restores the previous one.
+ */
+function trustInFetch(ca: string): () => void {
+  const key = Symbol.for('undici.globalDispatcher.1');
+  const holder = globalThis as unknown as Record<
+    symbol,
+    { constructor: new (o: unknown) => unknown }
+  >;
+  const previous = holder[key];
+  if (!previous) throw new Error('no global fetch dispatcher');
+  holder[key] = new previous.constructor({ connect: { ca } }) as never;
+  return () => {
+    holder[key] = previous;
+  };
+}
+
+/** The RP's side: its jwks_uri (the pairwise sector) and its ping endpoint, over https. */
+async function startRp(publicJwk: Record<string, unknown>, tls: { key: string; cert: string }) {
   const pings: unknown[] = [];
   let notify: (() => void) | undefined;
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(tls, (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/jwks') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ keys: [publicJwk] }));
@@ -37,7 +96,7 @@ async function startRp(publicJwk: Record<string, unknown>) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    base: `http://localhost:${port}`,
+    base: `https://localhost:${port}`,
     pings,
     nextPing: () =>
       new Promise<void>((resolve) => {
@@ -55,6 +114,7 @@ describe('CIBA poll and ping — OpenID CIBA Core 1.0, F12', () => {
   let pollClient: oidc.Configuration;
   let pollClientId: string;
   let pingClient: oidc.Configuration;
+  let untrust: () => void;
 
   const configFor = (clientId: string) =>
     oidc.discovery(new URL(node.url), clientId, undefined, oidc.PrivateKeyJwt(privateKey), {
@@ -66,7 +126,9 @@ describe('CIBA poll and ping — OpenID CIBA Core 1.0, F12', () => {
     const keys = await generateKeyPair('ES256', { extractable: true });
     privateKey = keys.privateKey;
     const jwk = { ...(await exportJWK(keys.publicKey)), alg: 'ES256', use: 'sig', kid: 'rp-1' };
-    rp = await startRp(jwk);
+    const tls = localhostCertificate();
+    untrust = trustInFetch(tls.cert);
+    rp = await startRp(jwk, tls);
     const register = async (mode: 'poll' | 'ping') => {
       const { client } = await node.ctx.clients.register(
         node.ctx.db,
@@ -94,6 +156,7 @@ describe('CIBA poll and ping — OpenID CIBA Core 1.0, F12', () => {
   afterAll(async () => {
     await node?.stop();
     await rp?.close();
+    untrust?.();
   });
 
   const tokenPoll = (authReqId: string) =>
@@ -124,7 +187,11 @@ describe('CIBA poll and ping — OpenID CIBA Core 1.0, F12', () => {
     expect(claims?.sub).toBe(
       node.ctx.clients.pairwiseSubject(record as NonNullable<typeof record>, citizen.personId),
     );
-    const userinfo = await oidc.fetchUserInfo(pollClient, tokens.access_token, claims?.sub as string);
+    const userinfo = await oidc.fetchUserInfo(
+      pollClient,
+      tokens.access_token,
+      claims?.sub as string,
+    );
     expect(userinfo.family_name).toBe('Mammadova');
     expect(userinfo).not.toHaveProperty('given_name');
   });
