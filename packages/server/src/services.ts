@@ -4,6 +4,7 @@ import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
+import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 
 /**
@@ -35,5 +36,15 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
-  return { audit, pki, rateLimiter, clients, registry, staff };
+  const activation = createActivationService({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    pki,
+    registry,
+    rateLimiter,
+    maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
+    maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
+  });
+  return { audit, pki, rateLimiter, clients, registry, activation, staff };
 }
