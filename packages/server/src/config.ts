@@ -44,6 +44,10 @@ export interface Config {
   };
   readonly sessions: {
     readonly timeoutSeconds: number;
+    /** New sessions per person per minute (push-bombing protection, F13). */
+    readonly personLimitPerMinute: number;
+    /** New sessions per client per minute. */
+    readonly clientLimitPerMinute: number;
   };
   readonly shutdownGraceMs: number;
 }
@@ -217,7 +221,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
         90 * 24 * 3600,
       ),
     },
-    sessions: { timeoutSeconds: int(env, errors, 'SESSION_TIMEOUT_SECONDS', 120, 5, 3600) },
+    sessions: {
+      timeoutSeconds: int(env, errors, 'SESSION_TIMEOUT_SECONDS', 120, 5, 3600),
+      personLimitPerMinute: int(env, errors, 'SESSION_PERSON_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
+      clientLimitPerMinute: int(
+        env,
+        errors,
+        'SESSION_CLIENT_LIMIT_PER_MINUTE',
+        120_000,
+        1,
+        100_000_000,
+      ),
+    },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (errors.problems.length > 0) throw new ConfigError(errors.problems);
@@ -245,5 +260,7 @@ export const CONFIG_VARIABLES = [
   'STH_INTERVAL_MS',
   'ACTIVATION_CODE_TTL_SECONDS',
   'SESSION_TIMEOUT_SECONDS',
+  'SESSION_PERSON_LIMIT_PER_MINUTE',
+  'SESSION_CLIENT_LIMIT_PER_MINUTE',
   'SHUTDOWN_GRACE_MS',
 ] as const;

@@ -30,14 +30,15 @@ function toRecord(row: ClientRow): ClientRecord {
 
 export interface ClientServiceImpl extends ClientService {
   /**
-   * Register a client under a fixed id, or give an existing one a new secret (sandbox seeding:
-   * the demo client keeps its id across restarts, and its new secret is printed at start).
+   * Register a client under a fixed id with a given (or new) secret, or set that secret on the
+   * existing one (sandbox seeding: the demo client keeps its id and secret across restarts).
    */
   ensure(
     db: Db,
     clientId: string,
     registration: Parameters<ClientService['register']>[1],
     actor: string,
+    clientSecret?: string,
   ): Promise<{ client: ClientRecord; clientSecret: string; created: boolean }>;
 }
 
@@ -104,12 +105,18 @@ export function createClientService(deps: {
     register(db, registration, actor) {
       return insert(db, newClientId(), registration, actor);
     },
-    async ensure(db, clientId, registration, actor) {
+    async ensure(db, clientId, registration, actor, secret) {
       const existing = await findClientById(db, clientId);
-      if (!existing) return { ...(await insert(db, clientId, registration, actor)), created: true };
-      const clientSecret = newClientSecret();
+      if (!existing) {
+        return { ...(await insert(db, clientId, registration, actor, secret)), created: true };
+      }
+      const clientSecret = secret ?? newClientSecret();
+      const hash = hashSecret(clientId, clientSecret);
+      if (existing.secretHash.equals(hash)) {
+        return { client: toRecord(existing), clientSecret, created: false };
+      }
       await db.transaction().execute(async (trx) => {
-        await updateClientSecret(trx, clientId, hashSecret(clientId, clientSecret));
+        await updateClientSecret(trx, clientId, hash);
         await deps.audit.append(trx, { type: 'client.secret_rotated', actor, clientId });
       });
       return { client: toRecord(existing), clientSecret, created: false };

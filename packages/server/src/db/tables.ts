@@ -5,6 +5,14 @@
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
+import type { SandboxTables } from '../sandbox/sandbox-tables.js';
+import type { SessionTables } from '../sessions/session-tables.js';
 import type { CoreTables } from './core-tables.js';
 
-export interface Database extends CoreTables, AuditTables, ClientTables, LimitTables {}
+export interface Database
+  extends CoreTables,
+    AuditTables,
+    ClientTables,
+    LimitTables,
+    SessionTables,
+    SandboxTables {}

@@ -3,6 +3,7 @@ import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-audit-log.js';
 import * as m0004 from './0004-log-tree.js';
 import * as m0007 from './0007-clients.js';
+import * as m0008 from './0008-sessions.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-audit-log': m0002,
   '0004-log-tree': m0004,
   '0007-clients': m0007,
+  '0008-sessions': m0008,
 };
