@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { registerPersonRoutes } from './admin/person-routes.js';
+import { registerStaffRoutes } from './admin/staff-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
 import { registerProblemHandlers } from './http/problem.js';
 import type { App } from './http/types.js';
@@ -55,6 +57,8 @@ export async function buildApp(
 
   await app.register(async (scope) => opsRoutes(scope as App, ctx));
   await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

@@ -41,6 +41,18 @@ export interface Config {
   };
   readonly registry: {
     readonly activationCodeTtlSeconds: number;
+    /** Wrong secrets one activation code tolerates before it locks for good. */
+    readonly activationMaxAttemptsPerCode: number;
+    /** Failed activations one source address may make per hour before it is locked out. */
+    readonly activationMaxFailuresPerSource: number;
+  };
+  readonly admin: {
+    /** Failed admin bearer tokens one source address may present per 15 minutes. */
+    readonly maxTokenFailuresPerSource: number;
+  };
+  readonly deviceApi: {
+    /** How far a device proof's iat may be from the server's clock, in seconds. */
+    readonly proofMaxAgeSeconds: number;
   };
   readonly sessions: {
     readonly timeoutSeconds: number;
@@ -220,6 +232,21 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
         60,
         90 * 24 * 3600,
       ),
+      activationMaxAttemptsPerCode: int(env, errors, 'ACTIVATION_MAX_ATTEMPTS_PER_CODE', 5, 1, 100),
+      activationMaxFailuresPerSource: int(
+        env,
+        errors,
+        'ACTIVATION_MAX_FAILURES_PER_SOURCE',
+        20,
+        1,
+        100_000,
+      ),
+    },
+    admin: {
+      maxTokenFailuresPerSource: int(env, errors, 'ADMIN_MAX_TOKEN_FAILURES', 10, 1, 100_000),
+    },
+    deviceApi: {
+      proofMaxAgeSeconds: int(env, errors, 'DEVICE_PROOF_MAX_AGE_SECONDS', 60, 5, 600),
     },
     sessions: {
       timeoutSeconds: int(env, errors, 'SESSION_TIMEOUT_SECONDS', 120, 5, 3600),
@@ -259,6 +286,10 @@ export const CONFIG_VARIABLES = [
   'OCSP_VALIDITY_SECONDS',
   'STH_INTERVAL_MS',
   'ACTIVATION_CODE_TTL_SECONDS',
+  'ACTIVATION_MAX_ATTEMPTS_PER_CODE',
+  'ACTIVATION_MAX_FAILURES_PER_SOURCE',
+  'ADMIN_MAX_TOKEN_FAILURES',
+  'DEVICE_PROOF_MAX_AGE_SECONDS',
   'SESSION_TIMEOUT_SECONDS',
   'SESSION_PERSON_LIMIT_PER_MINUTE',
   'SESSION_CLIENT_LIMIT_PER_MINUTE',

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { StaffService } from './admin/staff-service.js';
 import type { AuditService } from './audit/audit-service.js';
 import type { Bus } from './bus/bus.js';
 import type { ClientServiceImpl } from './clients/clients.js';
@@ -7,6 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import type { KeyVault } from './keys/key-vault.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import type { PersonRegistry } from './registry/registry.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -24,6 +26,10 @@ export interface Infrastructure {
 /** The domain services of one node, built once at start (services.ts). */
 export interface Services {
   audit: AuditService;
+  /** Persons, devices, activation codes (implements registry/registry-service.ts). */
+  registry: PersonRegistry;
+  /** Staff of the admin API and their tokens. */
+  staff: StaffService;
   /** Rate limits kept in the database (all nodes see the same counts). */
   rateLimiter: RateLimiter;
   clients: ClientServiceImpl;

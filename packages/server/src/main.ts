@@ -31,6 +31,13 @@ async function main(): Promise<void> {
     );
   }
   log.info(`OpenMID is listening on ${config.publicUrl}`);
+  const bootstrapToken = node.ctx.staff.takeGeneratedBootstrapToken();
+  if (bootstrapToken) {
+    // Printed once, to the console whatever the log level; only its keyed hash is stored.
+    console.log(
+      `\nBootstrap operator token (shown once, store it now; ADMIN_TOKEN sets your own):\n  ${bootstrapToken}\n`,
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

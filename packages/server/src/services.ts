@@ -1,7 +1,9 @@
+import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
+import { createRegistry } from './registry/registry.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -13,5 +15,22 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   await audit.publicKey();
   const rateLimiter = createRateLimiter(infra.clock);
   const clients = createClientService({ vault: infra.vault, audit });
-  return { audit, rateLimiter, clients };
+  const registry = createRegistry({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    activationCodeTtlSeconds: infra.config.registry.activationCodeTtlSeconds,
+  });
+  const staff = createStaffService({
+    db: infra.db,
+    vault: infra.vault,
+    audit,
+    rateLimiter,
+    adminToken: infra.config.adminToken,
+    maxFailuresPerSource: infra.config.admin.maxTokenFailuresPerSource,
+    failureWindowSeconds: 15 * 60,
+  });
+  // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
+  await staff.ensureBootstrapOperator();
+  return { audit, rateLimiter, clients, registry, staff };
 }

@@ -2,9 +2,13 @@
  * The database schema as Kysely sees it: one interface per module, each owned by the module named
  * in its file (CONVENTIONS §7). Row types stay inside stores; services expose domain types.
  */
+
+import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
+import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
+import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
 import type { CoreTables } from './core-tables.js';
@@ -14,5 +18,8 @@ export interface Database
     AuditTables,
     ClientTables,
     LimitTables,
+    RegistryTables,
+    StaffTables,
+    DeviceApiTables,
     SessionTables,
     SandboxTables {}

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-audit-log.js';
 import * as m0004 from './0004-log-tree.js';
+import * as m0005 from './0005-registry.js';
 import * as m0007 from './0007-clients.js';
 import * as m0008 from './0008-sessions.js';
 
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-audit-log': m0002,
   '0004-log-tree': m0004,
+  '0005-registry': m0005,
   '0007-clients': m0007,
   '0008-sessions': m0008,
 };

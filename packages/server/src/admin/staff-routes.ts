@@ -1,0 +1,67 @@
+import type { AppContext } from '../context.js';
+import type { App } from '../http/types.js';
+import { NewStaffBody, StaffParams } from './admin-schemas.js';
+import { requireStaff, staffOf } from './staff-auth.js';
+import type { StaffMember } from './staff-service.js';
+
+const staffJson = (m: StaffMember) => ({
+  staffId: m.id,
+  role: m.role,
+  name: m.name,
+  status: m.status,
+  createdBy: m.createdBy,
+  createdAt: m.createdAt.toISOString(),
+});
+
+/** Staff of the admin API: operators create officers, auditors and other operators. */
+export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<void> {
+  const operators = requireStaff(ctx, 'operator');
+
+  app.post(
+    '/admin/v1/staff',
+    { schema: { body: NewStaffBody }, preHandler: operators },
+    async (request, reply) => {
+      const { member, token } = await ctx.staff.create(
+        ctx.db,
+        request.body,
+        staffOf(request).actor,
+      );
+      reply.code(201).header('cache-control', 'no-store');
+      return { ...staffJson(member), token };
+    },
+  );
+
+  app.get(
+    '/admin/v1/staff',
+    { preHandler: requireStaff(ctx, 'operator', 'auditor') },
+    async () => ({ staff: (await ctx.staff.list(ctx.db)).map(staffJson) }),
+  );
+
+  for (const [action, status] of [
+    ['disable', 'disabled'],
+    ['enable', 'active'],
+  ] as const) {
+    app.post(
+      `/admin/v1/staff/:staffId/${action}`,
+      { schema: { params: StaffParams }, preHandler: operators },
+      async (request) =>
+        staffJson(
+          await ctx.staff.setStatus(ctx.db, request.params.staffId, status, staffOf(request).actor),
+        ),
+    );
+  }
+
+  app.post(
+    '/admin/v1/staff/:staffId/token',
+    { schema: { params: StaffParams }, preHandler: operators },
+    async (request, reply) => {
+      const { member, token } = await ctx.staff.rotateToken(
+        ctx.db,
+        request.params.staffId,
+        staffOf(request).actor,
+      );
+      reply.header('cache-control', 'no-store');
+      return { ...staffJson(member), token };
+    },
+  );
+}

@@ -1,0 +1,17 @@
+import type { Generated } from 'kysely';
+
+/** Tables owned by admin/: the staff who use the admin API. */
+export interface StaffTables {
+  staff: StaffTable;
+}
+
+export interface StaffTable {
+  id: string;
+  role: 'operator' | 'officer' | 'auditor';
+  name: string;
+  /** HMAC-SHA256 of the bearer token under a key derived from the master key. */
+  token_hash: Buffer;
+  status: 'active' | 'disabled';
+  created_by: string;
+  created_at: Generated<Date>;
+}
