@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { registerClientRoutes } from './admin/client-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
@@ -59,6 +60,7 @@ export async function buildApp(
   await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
   await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
   await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

@@ -1,12 +1,15 @@
 import { Type } from 'typebox';
 import type { ClientRecord, ClientRegistration } from '../clients/client-service.js';
 import type { AppContext } from '../context.js';
-import type { App } from '../http/types.js';
 import { AppError } from '../errors.js';
+import type { App } from '../http/types.js';
 import { requireStaff, staffOf } from './staff-auth.js';
 
 /** RFC 7591 §3.2.1 client information response: the metadata as registered, plus credentials. */
-export function clientInformation(client: ClientRecord, clientSecret?: string): Record<string, unknown> {
+export function clientInformation(
+  client: ClientRecord,
+  clientSecret?: string,
+): Record<string, unknown> {
   return {
     ...client.metadata,
     client_id: client.clientId,

@@ -58,13 +58,18 @@ export function createClientService(deps: {
   // Compared against when the id is unknown, so both paths cost one HMAC and one compare.
   const decoy = hashSecret('', newClientSecret());
 
-  async function insert(db: Db, clientId: string, registration: unknown, actor: string) {
+  async function insert(
+    db: Db,
+    clientId: string,
+    registration: unknown,
+    actor: string,
+    clientSecret: string = newClientSecret(),
+  ) {
     const {
       registration: metadata,
       allowedClaims,
       sector,
     } = validateRegistration(registration, clientId);
-    const clientSecret = newClientSecret();
     return db.transaction().execute(async (trx) => {
       const createdAt = await insertClient(trx, {
         clientId,

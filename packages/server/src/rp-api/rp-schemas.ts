@@ -17,7 +17,12 @@ export const HashTypeSchema = Type.Union([
 export const Subject = Type.Union(
   [
     Type.Object(
-      { nationalId: Type.String({ maxLength: 40, description: 'ETSI semantics form, PNOAZ-1234567' }) },
+      {
+        nationalId: Type.String({
+          maxLength: 40,
+          description: 'ETSI semantics form, PNOAZ-1234567',
+        }),
+      },
       { additionalProperties: false },
     ),
     Type.Object(
@@ -66,7 +71,9 @@ export const SessionQuery = Type.Object(
 );
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
 });
 
 export function decodeBase64(value: string, field: string): Buffer {
