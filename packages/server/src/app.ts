@@ -6,12 +6,14 @@ import { registerClientRoutes } from './admin/client-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { AppError } from './errors.js';
+import { registerProblemHandlers, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import { createServices } from './services.js';
 import { registerLogRoutes } from './trust/log-routes.js';
+import { registerPkiRoutes } from './trust/pki-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -45,6 +47,14 @@ export async function buildApp(
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Errors raised before routing (a malformed percent-encoded URL, a bad constraint) bypass the
+    // error handler: answer them with the same problem body.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const detail =
+        error.code === 'FST_ERR_BAD_URL' ? 'the URL is not validly percent-encoded' : error.message;
+      return sendProblem(reply, new AppError('invalid_request', detail));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -58,6 +68,7 @@ export async function buildApp(
 
   await app.register(async (scope) => opsRoutes(scope as App, ctx));
   await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerPkiRoutes(scope as App, ctx));
   await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
   await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
@@ -71,6 +82,12 @@ export async function buildApp(
     onError,
   });
   app.addHook('onClose', () => sequencer.stop());
+  // Keep pre-signed OCSP responses and the CRL ahead of their nextUpdate.
+  const refresher = ctx.pki.startRefresher({
+    intervalMs: Math.min(60_000, (infra.config.pki.ocspValiditySeconds * 1000) / 8),
+    onError: (err) => app.log.error({ err }, 'OCSP/CRL refresh failed'),
+  });
+  app.addHook('onClose', () => refresher.stop());
 
   return { app, ctx };
 }

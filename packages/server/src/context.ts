@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import type { KeyVault } from './keys/key-vault.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import type { TrustServices } from './pki/pki-service.js';
 import type { PersonRegistry } from './registry/registry.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
@@ -26,6 +27,8 @@ export interface Infrastructure {
 /** The domain services of one node, built once at start (services.ts). */
 export interface Services {
   audit: AuditService;
+  /** The CA and its trust services (OCSP, CRL, TSA); other modules use the PkiService part. */
+  pki: TrustServices;
   /** Persons, devices, activation codes (implements registry/registry-service.ts). */
   registry: PersonRegistry;
   /** Staff of the admin API and their tokens. */

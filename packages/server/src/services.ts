@@ -3,6 +3,7 @@ import { createAuditService } from './audit/audit-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
+import { createPkiService } from './pki/pki.js';
 import { createRegistry } from './registry/registry.js';
 
 /**
@@ -13,6 +14,8 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   const audit = createAuditService({ db: infra.db, clock: infra.clock, vault: infra.vault });
   // Create the log key on first start; fails here when it does not open under this master key.
   await audit.publicKey();
+  // Create the CA on first start (under an advisory lock, so two nodes make exactly one).
+  const pki = await createPkiService({ ...infra, audit });
   const rateLimiter = createRateLimiter(infra.clock);
   const clients = createClientService({ vault: infra.vault, audit });
   const registry = createRegistry({
@@ -32,5 +35,5 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
-  return { audit, rateLimiter, clients, registry, staff };
+  return { audit, pki, rateLimiter, clients, registry, staff };
 }

@@ -8,6 +8,7 @@ import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
+import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
@@ -21,5 +22,6 @@ export interface Database
     RegistryTables,
     StaffTables,
     DeviceApiTables,
+    PkiTables,
     SessionTables,
     SandboxTables {}

@@ -32,6 +32,11 @@ export interface IssueCertificateRequest {
   deviceId: string;
   /** For the audit entry, e.g. 'device:<id>'. */
   actor: string;
+  /**
+   * The key is in a qualified signature creation device (hardware key store): the signing
+   * certificate then carries QcSSCD and the QCP-n-qscd policy. Default false (software key store).
+   */
+  qscd?: boolean;
 }
 
 export interface CertificateRecord {
@@ -62,7 +67,13 @@ export interface PkiService {
   suspend(db: Db, serialHex: string, actor: string): Promise<CertificateRecord>;
   /** Release from hold; a revoked certificate cannot be resumed (AppError invalid_state). */
   resume(db: Db, serialHex: string, actor: string): Promise<CertificateRecord>;
-  /** A signed OCSP response (DER) for one of our certificates, current as of now. */
+  /**
+   * A signed OCSP response (DER) for one of our certificates, current as of now (the stored
+   * pre-signed response, or a freshly signed one; 'unknown' for a serial never issued).
+   * It reads (and may write) through the node's own database handle, outside any transaction:
+   * on PGlite (one connection) never call it while the same flow holds an open transaction —
+   * it would wait for that transaction forever. Call it after the commit.
+   */
   ocspResponseFor(serialHex: string): Promise<Uint8Array>;
   /** RFC 3161 TimeStampToken (DER ContentInfo) over a digest. */
   timestamp(
@@ -71,4 +82,22 @@ export interface PkiService {
   ): Promise<Uint8Array>;
   /** The issuing CA and the root, DER. */
   caCertificates(): { issuing: Uint8Array; root: Uint8Array };
+}
+
+/** The issuing CA's public trust services as the HTTP adapter (trust/pki-routes.ts) uses them. */
+export interface TrustServices extends PkiService {
+  /** Answer a DER OCSPRequest (RFC 6960); always a DER OCSPResponse (malformedRequest for garbage). */
+  ocspRespond(requestDer: Uint8Array): Promise<Uint8Array>;
+  /** Answer a DER TimeStampReq (RFC 3161); always a DER TimeStampResp (rejection for garbage). */
+  tsaRespond(requestDer: Uint8Array): Promise<Uint8Array>;
+  /** The current CRL (DER), regenerated when a status changed or half its lifetime has passed. */
+  currentCrl(): Promise<{ der: Uint8Array; nextUpdate: Date }>;
+  /** The delegated OCSP responder and TSA certificates, DER. */
+  serviceCertificates(): { ocsp: Uint8Array; tsa: Uint8Array };
+  /** Re-sign stored OCSP responses that expire within half their lifetime; returns how many. */
+  refreshOcspResponses(): Promise<number>;
+  /** Run refreshOcspResponses() (and the CRL refresh) on a timer until stop(). */
+  startRefresher(options: { intervalMs: number; onError: (error: unknown) => void }): {
+    stop(): Promise<void>;
+  };
 }

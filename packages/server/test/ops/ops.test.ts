@@ -42,4 +42,22 @@ describe('operations endpoints — F30', () => {
     expect(body).toMatchObject({ status: 404, error: 'not_found', requestId: 'trace-12345678' });
     expect(body.type).toBe('urn:openmid:problem:not_found');
   });
+
+  it('answers a malformed percent-encoded URL with a 400 problem, not a bare error', async () => {
+    for (const path of ['/ocsp/%E0%A4%A', '/log/v1/sth?x=%zz', '/%', '/pki/%c0%af']) {
+      const r = await node.request(path);
+      expect(r.status).toBeLessThan(500);
+      if (r.status === 400) {
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+        const body = await r.json();
+        expect(body).toMatchObject({ status: 400, error: 'invalid_request' });
+      }
+    }
+    const r = await node.request('/ocsp/%E0%A4%A');
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({
+      error: 'invalid_request',
+      detail: 'the URL is not validly percent-encoded',
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-audit-log.js';
+import * as m0003 from './0003-pki.js';
 import * as m0004 from './0004-log-tree.js';
 import * as m0005 from './0005-registry.js';
 import * as m0007 from './0007-clients.js';
@@ -13,6 +14,7 @@ import * as m0008 from './0008-sessions.js';
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-audit-log': m0002,
+  '0003-pki': m0003,
   '0004-log-tree': m0004,
   '0005-registry': m0005,
   '0007-clients': m0007,
