@@ -6,11 +6,13 @@ import { registerClientRoutes } from './admin/client-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
+import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
 import { AppError } from './errors.js';
 import { registerProblemHandlers, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { createServices } from './services.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
@@ -72,6 +74,8 @@ export async function buildApp(
   await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
   await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.
@@ -88,6 +92,11 @@ export async function buildApp(
     onError: (err) => app.log.error({ err }, 'OCSP/CRL refresh failed'),
   });
   app.addHook('onClose', () => refresher.stop());
+  // Time out expired sessions on every node (reads also do it lazily, so this only bounds delay).
+  const sweeper = ctx.sessions.startSweeper(1000, (err) =>
+    app.log.error({ err }, 'session sweeper failed'),
+  );
+  app.addHook('onClose', () => sweeper.stop());
 
   return { app, ctx };
 }

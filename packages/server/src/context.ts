@@ -10,6 +10,7 @@ import type { KeyVault } from './keys/key-vault.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { TrustServices } from './pki/pki-service.js';
 import type { PersonRegistry } from './registry/registry.js';
+import type { SessionServiceImpl } from './sessions/sessions.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -36,6 +37,8 @@ export interface Services {
   /** Rate limits kept in the database (all nodes see the same counts). */
   rateLimiter: RateLimiter;
   clients: ClientServiceImpl;
+  /** Mobile ID sessions: auth, certificate choice, signature (implements sessions/session-service.ts). */
+  sessions: SessionServiceImpl;
 }
 
 export type AppContext = Infrastructure & Services;

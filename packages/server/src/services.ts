@@ -5,6 +5,7 @@ import type { Infrastructure, Services } from './context.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
 import { createRegistry } from './registry/registry.js';
+import { createSessionService } from './sessions/sessions.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -35,5 +36,18 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
-  return { audit, pki, rateLimiter, clients, registry, staff };
+  const sessions = createSessionService({
+    db: infra.db,
+    clock: infra.clock,
+    bus: infra.bus,
+    vault: infra.vault,
+    config: infra.config,
+    metrics: infra.metrics,
+    audit,
+    clients,
+    registry,
+    pki,
+    rateLimiter,
+  });
+  return { audit, pki, rateLimiter, clients, registry, staff, sessions };
 }

@@ -1,4 +1,8 @@
-import type { DeviceAnswerResponse, PendingRequest, PendingRequestsResponse } from '@openmid/protocol';
+import type {
+  DeviceAnswerResponse,
+  PendingRequest,
+  PendingRequestsResponse,
+} from '@openmid/protocol';
 import { DEVICE_API_PREFIX, RELEASABLE_CLAIMS } from '@openmid/protocol';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
@@ -40,6 +44,9 @@ function deviceOf(request: { device?: DevicePrincipal }): DevicePrincipal {
  */
 export async function registerDeviceRequestRoutes(app: App, ctx: AppContext): Promise<void> {
   const auth = requireDevice(ctx);
+  // The answer reaches the session service even from a device whose certificate was just revoked
+  // or suspended, so the session ends CERTIFICATE_INVALID at once instead of timing out (F5).
+  const answering = requireDevice(ctx, { allow: ['suspended', 'revoked'] });
 
   app.get(
     `${DEVICE_API_PREFIX}/requests`,
@@ -135,7 +142,7 @@ export async function registerDeviceRequestRoutes(app: App, ctx: AppContext): Pr
   app.post(
     `${DEVICE_API_PREFIX}/requests/:sessionId/response`,
     {
-      preHandler: auth,
+      preHandler: answering,
       schema: {
         params: Type.Object({ sessionId: Type.String({ maxLength: 64 }) }),
         body: DeviceAnswerBody,

@@ -132,13 +132,14 @@ export async function registerRpRoutes(app: App, ctx: AppContext): Promise<void>
     },
   );
 
-  app.delete(
-    '/rp/v1/sessions/:id',
-    { schema: { params: SessionParams } },
-    async (request) => {
-      const client = clientOf(request);
-      const view = await ctx.sessions.cancel(ctx.db, client.clientId, request.params.id, client.actor);
-      return sessionJson(ctx, view);
-    },
-  );
+  app.delete('/rp/v1/sessions/:id', { schema: { params: SessionParams } }, async (request) => {
+    const client = clientOf(request);
+    const view = await ctx.sessions.cancel(
+      ctx.db,
+      client.clientId,
+      request.params.id,
+      client.actor,
+    );
+    return sessionJson(ctx, view);
+  });
 }

@@ -31,15 +31,76 @@ function yearsAgo(years: number): string {
 }
 
 export const SANDBOX_PERSONS: readonly SandboxPersonSpec[] = [
-  { nationalId: 'PNOAZ-9000001', givenName: 'Approve', familyName: 'Always', birthDate: '1985-03-14', phone: '+994509000001', outcome: 'approve' },
-  { nationalId: 'PNOAZ-9000002', givenName: 'Refuse', familyName: 'Always', birthDate: '1979-07-02', phone: '+994509000002', outcome: 'refuse' },
-  { nationalId: 'PNOAZ-9000003', givenName: 'Silent', familyName: 'Timeout', birthDate: '1990-11-23', phone: '+994509000003', outcome: 'timeout' },
-  { nationalId: 'PNOAZ-9000004', givenName: 'Wrong', familyName: 'Code', birthDate: '1988-01-30', phone: '+994509000004', outcome: 'wrong_code' },
-  { nationalId: 'PNOAZ-9000005', givenName: 'Revoked', familyName: 'Certificate', birthDate: '1975-05-05', phone: '+994509000005', outcome: 'revoked' },
-  { nationalId: 'PNOAZ-9000006', givenName: 'Young', familyName: 'Minor', birthDate: yearsAgo(16), phone: '+994509000006', outcome: 'under_18' },
-  { nationalId: 'PNOAZ-9000007', givenName: 'Blocked', familyName: 'Pin', birthDate: '1982-09-09', phone: '+994509000007', outcome: 'pin_blocked' },
-  { nationalId: 'PNOAZ-9000010', givenName: 'Leyla', familyName: 'Məmmədova', birthDate: '1992-04-12', phone: '+994509000010' },
-  { nationalId: 'PNOAZ-9000011', givenName: 'Rəşad', familyName: 'Əliyev', birthDate: '1987-12-01', phone: '+994509000011' },
+  {
+    nationalId: 'PNOAZ-9000001',
+    givenName: 'Approve',
+    familyName: 'Always',
+    birthDate: '1985-03-14',
+    phone: '+994509000001',
+    outcome: 'approve',
+  },
+  {
+    nationalId: 'PNOAZ-9000002',
+    givenName: 'Refuse',
+    familyName: 'Always',
+    birthDate: '1979-07-02',
+    phone: '+994509000002',
+    outcome: 'refuse',
+  },
+  {
+    nationalId: 'PNOAZ-9000003',
+    givenName: 'Silent',
+    familyName: 'Timeout',
+    birthDate: '1990-11-23',
+    phone: '+994509000003',
+    outcome: 'timeout',
+  },
+  {
+    nationalId: 'PNOAZ-9000004',
+    givenName: 'Wrong',
+    familyName: 'Code',
+    birthDate: '1988-01-30',
+    phone: '+994509000004',
+    outcome: 'wrong_code',
+  },
+  {
+    nationalId: 'PNOAZ-9000005',
+    givenName: 'Revoked',
+    familyName: 'Certificate',
+    birthDate: '1975-05-05',
+    phone: '+994509000005',
+    outcome: 'revoked',
+  },
+  {
+    nationalId: 'PNOAZ-9000006',
+    givenName: 'Young',
+    familyName: 'Minor',
+    birthDate: yearsAgo(16),
+    phone: '+994509000006',
+    outcome: 'under_18',
+  },
+  {
+    nationalId: 'PNOAZ-9000007',
+    givenName: 'Blocked',
+    familyName: 'Pin',
+    birthDate: '1982-09-09',
+    phone: '+994509000007',
+    outcome: 'pin_blocked',
+  },
+  {
+    nationalId: 'PNOAZ-9000010',
+    givenName: 'Leyla',
+    familyName: 'Məmmədova',
+    birthDate: '1992-04-12',
+    phone: '+994509000010',
+  },
+  {
+    nationalId: 'PNOAZ-9000011',
+    givenName: 'Rəşad',
+    familyName: 'Əliyev',
+    birthDate: '1987-12-01',
+    phone: '+994509000011',
+  },
 ];
 
 export const SANDBOX_CLIENT_ID = 'sandbox-demo-rp';
@@ -51,7 +112,13 @@ const KEY_STORE_LABEL = 'sandbox/key-store';
 
 export interface SandboxSummary {
   client: { clientId: string; clientSecret: string; name: string };
-  persons: { nationalId: string; phone: string; name: string; outcome: string; activationCode?: string }[];
+  persons: {
+    nationalId: string;
+    phone: string;
+    name: string;
+    outcome: string;
+    activationCode?: string;
+  }[];
 }
 
 /**
@@ -75,7 +142,15 @@ export async function seedSandbox(ctx: AppContext, selfUrl: string): Promise<San
       environment: 'sandbox',
       redirect_uris: [demoRedirect],
       grant_types: ['authorization_code', 'refresh_token'],
-      allowed_claims: ['given_name', 'family_name', 'name', 'birthdate', 'age_over_18', 'phone_number', 'nationality'],
+      allowed_claims: [
+        'given_name',
+        'family_name',
+        'name',
+        'birthdate',
+        'age_over_18',
+        'phone_number',
+        'nationality',
+      ],
     },
     actor,
     clientSecret,
@@ -119,7 +194,9 @@ export async function seedSandbox(ctx: AppContext, selfUrl: string): Promise<San
         kdfIterations: SIM_KDF_ITERATIONS,
       });
       const { registration, keyStore } = await DeviceClient.activate({
-        serverUrl: selfUrl,
+        // Device proofs name PUBLIC_URL; the calls go to this node's own address.
+        serverUrl: ctx.config.publicUrl,
+        fetch: (input, init) => fetch(String(input).replace(ctx.config.publicUrl, selfUrl), init),
         activationCode: code.activationCode,
         provisioning,
         deviceName: `sandbox virtual phone (${spec.outcome})`,

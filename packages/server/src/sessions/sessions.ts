@@ -195,12 +195,13 @@ function requestForSignedData(row: SessionRow): PendingRequest {
 }
 
 function validDisplayText(text: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  return (
-    text.length > 0 &&
-    [...text].length <= DISPLAY_TEXT_MAX &&
-    !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)
-  );
+  if (text.length === 0 || [...text].length > DISPLAY_TEXT_MAX) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Control characters other than the newline could hide or reorder what the phone shows.
+    if ((c < 0x20 && c !== 0x0a) || c === 0x7f) return false;
+  }
+  return true;
 }
 
 export function createSessionService(deps: SessionDeps): SessionServiceImpl {
@@ -403,7 +404,12 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
   async function resolve(
     db: Db,
     request: StartSessionRequest,
-  ): Promise<{ personId: string | null; device: Device | undefined; subjectKey: string | null }> {
+  ): Promise<{
+    personId: string | null;
+    device: Device | undefined;
+    subjectKey: string | null;
+    certificateInvalid?: boolean;
+  }> {
     const subject = request.subject as { nationalId?: string; phone?: string } | undefined;
     if (!subject) return { personId: null, device: undefined, subjectKey: null };
     const person = subject.nationalId
@@ -412,14 +418,21 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     const subjectKey = person
       ? `person:${person.id}`
       : `subject:${subject.nationalId ?? subject.phone}`;
-    if (!person || person.status !== 'active')
-      return { personId: null, device: undefined, subjectKey };
+    if (person?.status !== 'active') return { personId: null, device: undefined, subjectKey };
     const device = await deps.registry.findActiveDevice(db, person.id);
     const serial = request.kind === 'auth' ? device?.authCertSerial : device?.signCertSerial;
-    if (!device || device.status !== 'active' || !serial) {
+    if (device?.status !== 'active' || !serial) {
       return { personId: null, device: undefined, subjectKey };
     }
-    return { personId: person.id, device, subjectKey };
+    // A revoked or suspended certificate stops working at once (F5): the RP learns it from the
+    // first poll instead of waiting for a phone that cannot answer.
+    const certificate = await deps.pki.findCertificate(db, serial);
+    const nowMs = clock.now().getTime();
+    const live =
+      certificate?.status === 'good' &&
+      certificate.notBefore.getTime() <= nowMs &&
+      certificate.notAfter.getTime() > nowMs;
+    return { personId: person.id, device, subjectKey, certificateInvalid: !live };
   }
 
   function vcChoicesFor(vc: string): string[] {
@@ -461,7 +474,7 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     options: StartOptions,
   ): Promise<StartedSession> {
     const client = await deps.clients.get(db, request.clientId);
-    if (!client || client.status !== 'active') {
+    if (client?.status !== 'active') {
       throw new AppError('invalid_client', 'unknown or disabled client');
     }
     const { hash, hashType } = validate(request);
@@ -521,6 +534,11 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
       expiresAt: new Date(now.getTime() + timeoutMs),
     };
     const notFound = !qr && !target.personId;
+    const endedAtStart: EndResult | undefined = notFound
+      ? 'NOT_FOUND_OR_INACTIVE'
+      : target.certificateInvalid
+        ? 'CERTIFICATE_INVALID'
+        : undefined;
 
     for (let attempt = 0; ; attempt++) {
       try {
@@ -540,22 +558,21 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
             );
             if (earlier) throw new IdempotentReplay(checkReplay(idem, earlier));
           }
-          const endedRows = target.personId
-            ? await endRunningSessionsOfPerson(trx, target.personId, now)
-            : [];
+          const endedRows =
+            target.personId && !endedAtStart
+              ? await endRunningSessionsOfPerson(trx, target.personId, now)
+              : [];
           for (const row of endedRows) await auditCompletion(trx, row, request.actor);
-          await insertSession(
-            trx,
-            notFound ? { ...base, endResult: 'NOT_FOUND_OR_INACTIVE' } : base,
-          );
-          if (notFound) {
+          await insertSession(trx, endedAtStart ? { ...base, endResult: endedAtStart } : base);
+          if (endedAtStart) {
             await deps.audit.append(trx, {
               type: `session.${request.kind === 'certificate-choice' ? 'certificate_choice' : request.kind}.completed`,
               actor: request.actor,
+              personId: target.personId ?? undefined,
               clientId: client.clientId,
               data: {
                 sessionId: id,
-                endResult: 'NOT_FOUND_OR_INACTIVE',
+                endResult: endedAtStart,
                 flow: base.flow,
                 origin: request.origin,
                 rpName: client.clientName,
@@ -574,8 +591,8 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
       }
     }
     started.inc({ kind: request.kind, flow: base.flow });
-    if (notFound) completed.inc({ kind: request.kind, end_result: 'NOT_FOUND_OR_INACTIVE' });
-    if (base.deviceId) await publish(deviceTopic(base.deviceId));
+    if (endedAtStart) completed.inc({ kind: request.kind, end_result: endedAtStart });
+    else if (base.deviceId) await publish(deviceTopic(base.deviceId));
     return response;
   }
 
@@ -784,8 +801,7 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     const payload = parseQrPayload(qr);
     if (!payload) return fail('not an OpenMID QR code');
     const row = await findSessionByQrToken(db, payload.token);
-    if (!row || !row.qr_secret_sealed || row.flow !== 'qr')
-      return fail('unknown or expired QR code');
+    if (!row?.qr_secret_sealed || row.flow !== 'qr') return fail('unknown or expired QR code');
     const now = clock.now();
     if (row.state !== 'RUNNING' || row.expires_at.getTime() <= now.getTime()) {
       return fail('this QR code belongs to a session that has ended');
@@ -801,7 +817,7 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
       return fail('the QR code does not verify');
     }
     const liveDevice = await deps.registry.getDevice(db, device.deviceId);
-    if (!liveDevice || liveDevice.status !== 'active' || !liveDevice.authCertSerial) {
+    if (liveDevice?.status !== 'active' || !liveDevice.authCertSerial) {
       throw new AppError('forbidden', 'this device cannot authenticate');
     }
     for (let attempt = 0; ; attempt++) {
@@ -856,7 +872,7 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     },
     async subjectOf(db, view) {
       const outcome = view.outcome;
-      if (!outcome || outcome.endResult !== 'OK' || !outcome.personId) return undefined;
+      if (outcome?.endResult !== 'OK' || !outcome.personId) return undefined;
       const client = await deps.clients.get(db, view.clientId);
       if (!client) return undefined;
       const subject: Record<string, unknown> = {

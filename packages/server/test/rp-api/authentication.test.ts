@@ -29,7 +29,7 @@ describe('POST /rp/v1/authentication — notification flow (F10, SPEC §4.3)', (
   let leyla: TestDevice;
 
   beforeAll(async () => {
-    node = await startTestNode();
+    node = await startTestNode({ env: { SESSION_PERSON_LIMIT_PER_MINUTE: '1000' } });
     rp = await registerClient(node, { redirect_uris: ['https://tax.example/cb'] });
     other = await registerClient(node, { redirect_uris: ['https://bank.example/cb'] });
     leyla = await activatedPerson(node);
@@ -51,7 +51,10 @@ describe('POST /rp/v1/authentication — notification flow (F10, SPEC §4.3)', (
       ...extra,
     });
     expect(r.status, await r.clone().text()).toBe(201);
-    return { challenge: c, ...((await r.json()) as { sessionId: string; verificationCode: string }) };
+    return {
+      challenge: c,
+      ...((await r.json()) as { sessionId: string; verificationCode: string }),
+    };
   };
   const nextRequest = async (who: TestDevice) => {
     const [request] = await who.device.pendingRequests({ timeoutMs: 5000 });
@@ -344,13 +347,23 @@ describe('POST /rp/v1/authentication — notification flow (F10, SPEC §4.3)', (
     ],
     [
       'a claim outside the allowed ones',
-      { subject: { nationalId: 'PNOAZ-1' }, hash: challenge().b64, hashType: 'SHA256', claims: ['email'] },
+      {
+        subject: { nationalId: 'PNOAZ-1' },
+        hash: challenge().b64,
+        hashType: 'SHA256',
+        claims: ['email'],
+      },
       403,
       'forbidden',
     ],
     [
       'a display text with control characters',
-      { subject: { nationalId: 'PNOAZ-1' }, hash: challenge().b64, hashType: 'SHA256', displayText: 'a\u0007b' },
+      {
+        subject: { nationalId: 'PNOAZ-1' },
+        hash: challenge().b64,
+        hashType: 'SHA256',
+        displayText: 'a\u0007b',
+      },
       400,
       'invalid_request',
     ],

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activatedPerson, challenge, registerClient, rpCall, type TestClient } from '../support/rp.js';
+import {
+  activatedPerson,
+  challenge,
+  registerClient,
+  rpCall,
+  type TestClient,
+} from '../support/rp.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 describe('push-bombing protection — F13 per-person rate limit', () => {

@@ -1,7 +1,15 @@
-import { fixedClock } from '../../src/clock.js';
 import { qrAuthCode, qrPayload } from '@openmid/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activatedPerson, challenge, PIN1, registerClient, rpCall, type TestClient, type TestDevice } from '../support/rp.js';
+import { fixedClock } from '../../src/clock.js';
+import {
+  activatedPerson,
+  challenge,
+  PIN1,
+  registerClient,
+  rpCall,
+  type TestClient,
+  type TestDevice,
+} from '../support/rp.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 describe('QR / device-link authentication (F11)', () => {
@@ -11,7 +19,7 @@ describe('QR / device-link authentication (F11)', () => {
   let aysel: TestDevice;
 
   beforeAll(async () => {
-    node = await startTestNode({ clock });
+    node = await startTestNode({ clock, env: { SESSION_PERSON_LIMIT_PER_MINUTE: '1000' } });
     rp = await registerClient(node, { allowed_claims: ['given_name'] });
     aysel = await activatedPerson(node, { givenName: 'Aysel' });
   });
@@ -43,7 +51,9 @@ describe('QR / device-link authentication (F11)', () => {
     const request = await aysel.device.claimQr(await qrPayload(s.qrStartToken, s.qrStartSecret, 2));
     expect(request).toMatchObject({ sessionId: s.sessionId, flow: 'qr', type: 'auth' });
     expect(await aysel.device.approve(request, PIN1)).toEqual({ endResult: 'OK' });
-    const done = (await (await rpCall(node, rp, 'GET', `/rp/v1/sessions/${s.sessionId}`)).json()) as {
+    const done = (await (
+      await rpCall(node, rp, 'GET', `/rp/v1/sessions/${s.sessionId}`)
+    ).json()) as {
       subject: Record<string, unknown>;
       signature: { signedData: string };
     };

@@ -1,10 +1,17 @@
 import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activatedPerson, PIN2, registerClient, rpCall, type TestClient, type TestDevice } from '../support/rp.js';
+import {
+  activatedPerson,
+  PIN2,
+  registerClient,
+  rpCall,
+  type TestClient,
+  type TestDevice,
+} from '../support/rp.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 /** openssl as the independent oracle: ECDSA over a ready digest (pkeyutl, no hashing). */
@@ -20,7 +27,17 @@ function opensslVerifiesDigest(certificateB64: string, digest: Buffer, signature
     writeFileSync(join(dir, 'sig.der'), signature);
     const out = execFileSync(
       'openssl',
-      ['pkeyutl', '-verify', '-pubin', '-inkey', 'pub.pem', '-in', 'digest.bin', '-sigfile', 'sig.der'],
+      [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        'pub.pem',
+        '-in',
+        'digest.bin',
+        '-sigfile',
+        'sig.der',
+      ],
       { cwd: dir, encoding: 'utf8' },
     );
     return out.includes('Signature Verified Successfully');
@@ -36,7 +53,7 @@ describe('certificate choice and hash signing (F15, SPEC §4.3)', () => {
   let rp: TestClient;
   let rashad: TestDevice;
   beforeAll(async () => {
-    node = await startTestNode();
+    node = await startTestNode({ env: { SESSION_PERSON_LIMIT_PER_MINUTE: '1000' } });
     rp = await registerClient(node);
     rashad = await activatedPerson(node, { givenName: 'Rəşad' });
   });
@@ -84,17 +101,23 @@ describe('certificate choice and hash signing (F15, SPEC §4.3)', () => {
     expect(r.status).toBe(201);
     const { sessionId } = (await r.json()) as Record<string, string>;
     const request = await next();
-    expect(request).toMatchObject({ type: 'sign', key: 'sign', hashType, displayText: 'Sign the lease agreement' });
+    expect(request).toMatchObject({
+      type: 'sign',
+      key: 'sign',
+      hashType,
+      displayText: 'Sign the lease agreement',
+    });
     expect(await rashad.device.approve(request, PIN2)).toEqual({ endResult: 'OK' });
-    const done = (await (
-      await rpCall(node, rp, 'GET', `/rp/v1/sessions/${sessionId}`)
-    ).json()) as { signature: { value: string; algorithm: string; signedData?: string }; certificate: string };
+    const done = (await (await rpCall(node, rp, 'GET', `/rp/v1/sessions/${sessionId}`)).json()) as {
+      signature: { value: string; algorithm: string; signedData?: string };
+      certificate: string;
+    };
     expect(done.signature.algorithm).toBe(`ecdsa-with-${hashType}`);
     expect(done.signature.signedData).toBeUndefined();
     expect(done.certificate).toBe(rashad.signCertificate);
-    expect(opensslVerifiesDigest(done.certificate, digest, Buffer.from(done.signature.value, 'base64'))).toBe(
-      true,
-    );
+    expect(
+      opensslVerifiesDigest(done.certificate, digest, Buffer.from(done.signature.value, 'base64')),
+    ).toBe(true);
   });
 
   it('ends PIN_BLOCKED when the phone reports a blocked key', async () => {
@@ -105,7 +128,9 @@ describe('certificate choice and hash signing (F15, SPEC §4.3)', () => {
       hashType: 'SHA256',
     });
     const { sessionId } = (await r.json()) as Record<string, string>;
-    expect(await rashad.device.answerPinBlocked(await next())).toEqual({ endResult: 'PIN_BLOCKED' });
+    expect(await rashad.device.answerPinBlocked(await next())).toEqual({
+      endResult: 'PIN_BLOCKED',
+    });
     const done = await (await rpCall(node, rp, 'GET', `/rp/v1/sessions/${sessionId}`)).json();
     expect(done).toEqual({ state: 'COMPLETE', result: { endResult: 'PIN_BLOCKED' } });
   });

@@ -1,7 +1,15 @@
 import { DeviceClient } from '@openmid/device';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../src/db/db.js';
-import { activatedPerson, challenge, PIN1, registerClient, rpCall, type TestClient, type TestDevice } from '../support/rp.js';
+import {
+  activatedPerson,
+  challenge,
+  PIN1,
+  registerClient,
+  rpCall,
+  type TestClient,
+  type TestDevice,
+} from '../support/rp.js';
 import { usingPostgres, withTestDb } from '../support/test-db.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 

@@ -22,7 +22,8 @@ export async function registerClient(
       ...overrides,
     },
   });
-  if (r.status !== 201) throw new Error(`registering a client failed: ${r.status} ${await r.text()}`);
+  if (r.status !== 201)
+    throw new Error(`registering a client failed: ${r.status} ${await r.text()}`);
   const body = (await r.json()) as Record<string, unknown>;
   return { clientId: body.client_id as string, clientSecret: body.client_secret as string, body };
 }
@@ -71,7 +72,11 @@ export async function activatedPerson(
   const r = await adminCall(node, 'POST', `/admin/v1/persons/${personId}/activation-codes`);
   if (r.status !== 201) throw new Error(`activation code failed: ${r.status} ${await r.text()}`);
   const { activationCode } = (await r.json()) as { activationCode: string };
-  const provisioning = await SoftwareKeyStore.provision({ pin1: PIN1, pin2: PIN2, kdfIterations: 1 });
+  const provisioning = await SoftwareKeyStore.provision({
+    pin1: PIN1,
+    pin2: PIN2,
+    kdfIterations: 1,
+  });
   const { registration, keyStore } = await DeviceClient.activate({
     serverUrl: node.url,
     activationCode,
