@@ -106,7 +106,10 @@ async function main() {
     const adminCall = async (path, body) => {
       const r = await fetch(`${base}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${ADMIN}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
       if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyServerOptions } from 'fastify';
 import { type BuiltApp, buildApp } from './app.js';
 import { type Bus, createInProcessBus } from './bus/bus.js';
@@ -42,6 +43,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         ? await createPostgresBus(opened.url)
         : createInProcessBus();
     const shutdown = new AbortController();
+    // Every long poll and device stream listens for the shutdown: no listener cap.
+    setMaxListeners(0, shutdown.signal);
     const built = await buildApp(
       {
         config,
