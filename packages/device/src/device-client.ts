@@ -154,10 +154,14 @@ export class DeviceClient {
     return this.#http.call<DeviceStatusResponse>('GET', '/status');
   }
 
-  /** The wallet scanned an RP's QR code or opened its device link (F11). */
-  claimQr(qr: string): Promise<PendingRequest> {
+  /**
+   * The wallet scanned an RP's QR code or opened its device link (F11): the session becomes this
+   * device's pending request (returned when the server sends it back, and in `pendingRequests`).
+   */
+  async claimQr(qr: string): Promise<PendingRequest | undefined> {
     const body: QrClaimRequest = { qr };
-    return this.#http.call<PendingRequest>('POST', '/qr', body);
+    const claimed = await this.#http.call<PendingRequest | undefined>('POST', '/qr', body);
+    return claimed && typeof claimed === 'object' && 'sessionId' in claimed ? claimed : undefined;
   }
 }
 

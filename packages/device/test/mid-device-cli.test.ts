@@ -448,6 +448,61 @@ describe('mid-device against a device API', () => {
     });
   });
 
+  it('without --once keeps answering until --timeout passes without a request', async () => {
+    const pending = runCli(['approve', '--state', state, '--pin1', '2468', '--timeout', '3']);
+    const first = await server.push({
+      type: 'auth',
+      hash: createHash('sha256').update('e').digest('base64'),
+    });
+    const second = await server.push({
+      type: 'auth',
+      hash: createHash('sha256').update('f').digest('base64'),
+    });
+    const run = await pending;
+    expect(run.code).toBe(0);
+    expect(run.lines.map((line) => (line as { sessionId: string }).sessionId)).toEqual([
+      first.sessionId,
+      second.sessionId,
+    ]);
+    expect(run.lines.every((line) => (line as { endResult: string }).endResult === 'OK')).toBe(
+      true,
+    );
+  });
+
+  it('approve --qr claims a scanned QR code and answers its session (F11)', async () => {
+    const qr = 'mid://qr?t=start-token&c=3&h=abcdef';
+    server.qrCodes.set(qr, {
+      type: 'auth',
+      hash: createHash('sha256').update('qr').digest('base64'),
+    });
+    const run = await runCli([
+      'approve',
+      '--state',
+      state,
+      '--pin1',
+      '2468',
+      '--once',
+      '--timeout',
+      '30',
+      '--qr',
+      qr,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toMatchObject({ flow: 'qr', answer: 'approve', endResult: 'OK' });
+    const unknown = await runCli([
+      'approve',
+      '--state',
+      state,
+      '--pin1',
+      '2468',
+      '--once',
+      '--qr',
+      'mid://qr?t=x',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('session_not_found');
+  });
+
   it('every call carried a fresh proof bound to its method and URL', () => {
     const jtis = server.proofs.map((p) => p.jti);
     expect(new Set(jtis).size).toBe(jtis.length);

@@ -9,7 +9,7 @@ import { parseList, parseOptions, parseSeconds, required, UsageError } from './c
 import { type CliIo, EXIT, printError, printJson } from './cli-io.js';
 
 export const APPROVE_USAGE =
-  'mid-device approve --state FILE --pin1 P1 --pin2 P2 [--once] [--refuse | --not-me] [--timeout S] [--pick-wrong-code] [--approve-claims a,b]';
+  'mid-device approve --state FILE --pin1 P1 --pin2 P2 [--once] [--refuse | --not-me] [--timeout S] [--pick-wrong-code] [--approve-claims a,b] [--qr PAYLOAD]';
 
 interface Behaviour {
   pins: { auth?: string; sign?: string };
@@ -33,6 +33,7 @@ interface Outcome {
  * `mid-device approve` (SPEC §4.4): wait for the next request, answer it as the flags say, print
  * it as one JSON line. `--once` stops after one; `--timeout S` gives up after S seconds without a
  * request (exit 2 when nothing was answered). A wrong PIN counts like one typed on a phone.
+ * `--qr PAYLOAD` first claims a scanned QR code or device link (F11), whose session then comes.
  */
 export async function approveCommand(argv: string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, {
@@ -45,6 +46,7 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
     timeout: { type: 'string' },
     'pick-wrong-code': { type: 'boolean' },
     'approve-claims': { type: 'string' },
+    qr: { type: 'string' },
   });
   const file = required(options.state, 'state');
   const timeout = parseSeconds(options.timeout, 'timeout');
@@ -67,8 +69,10 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
     ...(approvedClaims === undefined ? {} : { approvedClaims }),
   };
   const { client, keyStore } = await openDevice(file);
+  if (options.qr !== undefined) await client.claimQr(options.qr);
 
   let answered = 0;
+  const done = new Set<string>();
   let failed = false;
   let deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout * 1000;
   while (!io.signal.aborted) {
@@ -84,12 +88,20 @@ export async function approveCommand(argv: string[], io: CliIo): Promise<number>
       if (io.signal.aborted) break;
       throw error;
     }
-    for (const request of requests) {
+    const fresh = requests.filter((request) => !done.has(request.sessionId));
+    if (requests.length > 0 && fresh.length === 0) {
+      // only requests already answered (the server has not caught up): do not spin on them
+      await pause(1000, io.signal);
+      continue;
+    }
+    for (const request of fresh) {
       const outcome = await answer(client, keyStore, request, behaviour, io);
       const { ok, ...printed } = outcome;
       printJson(io, { ...describe(request), ...printed });
       answered++;
       if (!ok) failed = true;
+      // a wrong PIN leaves the request open: it comes back and is tried again, as a person would
+      if (!outcome.pinError || outcome.pinError.blocked) done.add(request.sessionId);
       if (options.once) return ok ? EXIT.ok : EXIT.failure;
       if (timeout !== undefined) deadline = Date.now() + timeout * 1000;
     }
@@ -221,4 +233,16 @@ async function pickCode(request: PendingRequest, wrong: boolean): Promise<string
     throw new Error('cannot tell which of the offered codes to pick');
   }
   return picked;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

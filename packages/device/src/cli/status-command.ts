@@ -23,17 +23,16 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
   } catch (error) {
     serverError = error instanceof Error ? error.message : String(error);
   }
-  const local = [
-    { purpose: 'auth' as const, certificate: registration.authCertificate },
-    { purpose: 'sign' as const, certificate: registration.signCertificate },
-  ];
-  const certificates = (server?.certificates ?? local).map((entry) => {
-    const summary = certificateSummary(entry.purpose, entry.certificate);
-    const status = server?.certificates.find(
-      (c) => c.serialHex.toLowerCase() === summary.serialHex,
-    );
-    return { ...summary, status: status?.status ?? 'unknown' };
-  });
+  const certificates = server
+    ? server.certificates.map((entry) => ({
+        ...certificateSummary(entry.purpose, entry.certificate),
+        serialHex: entry.serialHex,
+        status: entry.status,
+      }))
+    : [
+        { ...certificateSummary('auth', registration.authCertificate), status: 'unknown' },
+        { ...certificateSummary('sign', registration.signCertificate), status: 'unknown' },
+      ];
   printJson(io, {
     deviceId: registration.deviceId,
     server: registration.serverUrl,

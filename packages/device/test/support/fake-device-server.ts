@@ -29,6 +29,8 @@ export interface FakeDeviceServer {
     options?: { document?: Uint8Array; rightCode?: string },
   ): Promise<PendingRequest>;
   answers: { request: PendingRequest; answer: DeviceAnswer; endResult: string }[];
+  /** QR payloads the device may claim, each with the request it turns into. */
+  qrCodes: Map<string, Partial<PendingRequest> & { type: PendingRequest['type'] }>;
   events: DeviceEvent[];
   proofs: { htm: unknown; htu: unknown; jti: unknown }[];
   caPem: string;
@@ -64,6 +66,7 @@ export async function startFakeDeviceServer(): Promise<FakeDeviceServer> {
     activationCode,
     puk,
     answers: [],
+    qrCodes: new Map(),
     events: [],
     proofs: [],
     caPem: ca.toString('pem'),
@@ -223,6 +226,13 @@ export async function startFakeDeviceServer(): Promise<FakeDeviceServer> {
       fake.events.push(JSON.parse(body) as DeviceEvent);
       res.writeHead(204).end();
       return;
+    }
+    if (req.method === 'POST' && path === '/device/v1/qr') {
+      const { qr } = JSON.parse(body) as { qr: string };
+      const partial = fake.qrCodes.get(qr);
+      if (!partial) throw problem(404, 'session_not_found', 'no such QR code');
+      fake.qrCodes.delete(qr);
+      return send(res, 200, await fake.push({ flow: 'qr', ...partial }));
     }
     if (req.method === 'GET' && path === '/device/v1/status') {
       return send(res, 200, {
