@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
@@ -67,6 +68,14 @@ export async function buildApp(
   // Rate limits are opt-in per route (config.rateLimit); the store is this node's memory, and
   // limits that must hold across nodes (activation codes, PINs) live in the database instead.
   await app.register(rateLimit, { global: false });
+  // The OpenAPI document of every route schema (RP API: docs/rp-api.md), served at /openapi.json.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'OpenMID', version: '0.1.0', description: 'Open Mobile ID platform APIs' },
+      servers: [{ url: infra.config.publicUrl }],
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => opsRoutes(scope as App, ctx));
   await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
