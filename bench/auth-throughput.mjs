@@ -67,23 +67,29 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'openmid-bench-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [join(root, 'packages/server/dist/main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: ADMIN,
-      MASTER_KEY: randomBytes(32).toString('hex'),
-      SANDBOX: 'false',
-      LOG_LEVEL: 'warn',
-      SESSION_PERSON_LIMIT_PER_MINUTE: '1000000',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
+  // BENCH_SERVER_ARGS adds node flags to the server process, e.g. --cpu-prof to see where time goes.
+  const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(
+    process.execPath,
+    [...serverArgs, join(root, 'packages/server/dist/main.js')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: base,
+        DATA_DIR: dataDir,
+        ADMIN_TOKEN: ADMIN,
+        MASTER_KEY: randomBytes(32).toString('hex'),
+        SANDBOX: 'false',
+        LOG_LEVEL: 'warn',
+        SESSION_PERSON_LIMIT_PER_MINUTE: '1000000',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const cleanup = async () => {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
