@@ -27,6 +27,11 @@ describe('QR / device-link authentication (F11)', () => {
     await node?.stop();
   });
 
+  const claimed = async (qr: string) => {
+    const request = await aysel.device.claimQr(qr);
+    if (!request) throw new Error('the server did not return the claimed request');
+    return request;
+  };
   const startQr = async () => {
     const r = await rpCall(node, rp, 'POST', '/rp/v1/authentication', {
       hash: challenge().b64,
@@ -48,7 +53,7 @@ describe('QR / device-link authentication (F11)', () => {
     expect(s.verificationCode).toBeUndefined();
     expect(s.deviceLink).toContain(s.qrStartToken);
     clock.advance(2000);
-    const request = await aysel.device.claimQr(await qrPayload(s.qrStartToken, s.qrStartSecret, 2));
+    const request = await claimed(await qrPayload(s.qrStartToken, s.qrStartSecret, 2));
     expect(request).toMatchObject({ sessionId: s.sessionId, flow: 'qr', type: 'auth' });
     expect(await aysel.device.approve(request, PIN1)).toEqual({ endResult: 'OK' });
     const done = (await (
@@ -73,7 +78,7 @@ describe('QR / device-link authentication (F11)', () => {
       aysel.device.claimQr(await qrPayload(s.qrStartToken, s.qrStartSecret, 9)),
     ).rejects.toMatchObject({ status: 400 });
     // The current code still works: the stale ones did not burn the session.
-    const request = await aysel.device.claimQr(await qrPayload(s.qrStartToken, s.qrStartSecret, 5));
+    const request = await claimed(await qrPayload(s.qrStartToken, s.qrStartSecret, 5));
     expect(request.sessionId).toBe(s.sessionId);
     await aysel.device.refuse(request);
   });
@@ -82,7 +87,7 @@ describe('QR / device-link authentication (F11)', () => {
     const s = await startQr();
     const forged = `mid://qr?t=${s.qrStartToken}&c=0&h=${await qrAuthCode(Buffer.alloc(32).toString('base64url'), 0)}`;
     await expect(aysel.device.claimQr(forged)).rejects.toMatchObject({ status: 400 });
-    const request = await aysel.device.claimQr(await qrPayload(s.qrStartToken, s.qrStartSecret, 0));
+    const request = await claimed(await qrPayload(s.qrStartToken, s.qrStartSecret, 0));
     const other = await activatedPerson(node);
     await expect(
       other.device.claimQr(await qrPayload(s.qrStartToken, s.qrStartSecret, 0)),
