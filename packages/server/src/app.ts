@@ -11,10 +11,12 @@ import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
 import { AppError } from './errors.js';
 import { registerProblemHandlers, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
+import { type OidcModule, registerOidc } from './oidc/oidc-module.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { createServices } from './services.js';
+import type { SessionService } from './sessions/session-service.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
 
@@ -23,6 +25,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export interface BuiltApp {
   app: App;
   ctx: AppContext;
+  /** The OpenID Provider of this node (key rotation, benchmarks). */
+  oidc: OidcModule;
 }
 
 /**
@@ -82,6 +86,23 @@ export async function buildApp(
   await app.register(async (scope) => registerPkiRoutes(scope as App, ctx));
   await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
   await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
+  let oidc: OidcModule | undefined;
+  await app.register(async (scope) => {
+    oidc = await registerOidc(scope as App, {
+      config: ctx.config,
+      db: ctx.db,
+      clock: ctx.clock,
+      vault: ctx.vault,
+      audit: ctx.audit,
+      clients: ctx.clients,
+      // The sessions module is not on every build yet (oidc-deps.ts).
+      sessions: (ctx as Partial<{ sessions: SessionService }>).sessions,
+      registry: ctx.registry,
+      rateLimiter: ctx.rateLimiter,
+      log: app.log,
+      shutdownSignal: ctx.shutdownSignal,
+    });
+  });
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
@@ -107,5 +128,6 @@ export async function buildApp(
   );
   app.addHook('onClose', () => sweeper.stop());
 
-  return { app, ctx };
+  if (!oidc) throw new Error('the OpenID Provider did not start');
+  return { app, ctx, oidc };
 }

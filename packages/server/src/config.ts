@@ -61,6 +61,10 @@ export interface Config {
     /** New sessions per client per minute. */
     readonly clientLimitPerMinute: number;
   };
+  readonly oidc: {
+    /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
+    readonly cibaIntervalSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }
 
@@ -260,6 +264,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
         100_000_000,
       ),
     },
+    oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (errors.problems.length > 0) throw new ConfigError(errors.problems);
@@ -293,5 +298,6 @@ export const CONFIG_VARIABLES = [
   'SESSION_TIMEOUT_SECONDS',
   'SESSION_PERSON_LIMIT_PER_MINUTE',
   'SESSION_CLIENT_LIMIT_PER_MINUTE',
+  'OIDC_CIBA_INTERVAL_SECONDS',
   'SHUTDOWN_GRACE_MS',
 ] as const;

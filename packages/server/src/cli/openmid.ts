@@ -1,4 +1,5 @@
 import { logVerifyCommand } from './log-verify-command.js';
+import { oidcRotateKeysCommand } from './oidc-rotate-keys-command.js';
 
 /** A subcommand: arguments after its name, the environment; resolves to the exit code. */
 export type Command = (
@@ -13,6 +14,12 @@ const COMMANDS: Record<string, Record<string, { run: Command; summary: string }>
     verify: {
       run: logVerifyCommand,
       summary: 'recompute the transparency log from its entries and check every signed tree head',
+    },
+  },
+  oidc: {
+    'rotate-keys': {
+      run: oidcRotateKeysCommand,
+      summary: 'add new ID-token signing keys; the old ones stay published for verification',
     },
   },
 };

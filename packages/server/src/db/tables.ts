@@ -8,6 +8,7 @@ import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
+import type { OidcTables } from '../oidc/oidc-tables.js';
 import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
@@ -23,5 +24,6 @@ export interface Database
     StaffTables,
     DeviceApiTables,
     PkiTables,
+    OidcTables,
     SessionTables,
     SandboxTables {}

@@ -6,6 +6,7 @@ import * as m0004 from './0004-log-tree.js';
 import * as m0005 from './0005-registry.js';
 import * as m0007 from './0007-clients.js';
 import * as m0008 from './0008-sessions.js';
+import * as m0009 from './0009-oidc.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-registry': m0005,
   '0007-clients': m0007,
   '0008-sessions': m0008,
+  '0009-oidc': m0009,
 };
