@@ -4,9 +4,11 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
+import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
+import { registerDeviceRoutes } from './device-api/device-routes.js';
 import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
 import { AppError } from './errors.js';
 import { registerProblemHandlers, sendProblem } from './http/problem.js';
@@ -86,6 +88,8 @@ export async function buildApp(
   await app.register(async (scope) => registerPkiRoutes(scope as App, ctx));
   await app.register(async (scope) => registerStaffRoutes(scope as App, ctx));
   await app.register(async (scope) => registerPersonRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeviceAdminRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeviceRoutes(scope as App, ctx));
   let oidc: OidcModule | undefined;
   await app.register(async (scope) => {
     oidc = await registerOidc(scope as App, {

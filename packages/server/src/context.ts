@@ -9,6 +9,7 @@ import type { Db } from './db/db.js';
 import type { KeyVault } from './keys/key-vault.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { TrustServices } from './pki/pki-service.js';
+import type { ActivationService } from './registry/activation.js';
 import type { PersonRegistry } from './registry/registry.js';
 import type { SessionServiceImpl } from './sessions/sessions.js';
 
@@ -32,6 +33,8 @@ export interface Services {
   pki: TrustServices;
   /** Persons, devices, activation codes (implements registry/registry-service.ts). */
   registry: PersonRegistry;
+  /** Device activation and the device lifecycle (suspend, resume, revoke). */
+  activation: ActivationService;
   /** Staff of the admin API and their tokens. */
   staff: StaffService;
   /** Rate limits kept in the database (all nodes see the same counts). */

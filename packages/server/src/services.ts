@@ -4,6 +4,7 @@ import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
+import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
 
@@ -36,6 +37,16 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   // The bootstrap operator (SPEC §4.5): from ADMIN_TOKEN, or generated once and printed by main.ts.
   await staff.ensureBootstrapOperator();
+  const activation = createActivationService({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    pki,
+    registry,
+    rateLimiter,
+    maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
+    maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
+  });
   const sessions = createSessionService({
     db: infra.db,
     clock: infra.clock,
@@ -49,5 +60,5 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     rateLimiter,
   });
-  return { audit, pki, rateLimiter, clients, registry, staff, sessions };
+  return { audit, pki, rateLimiter, clients, registry, activation, staff, sessions };
 }

@@ -12,6 +12,7 @@ import {
   type DeviceRow,
   findActiveDeviceOfPerson,
   findDeviceById,
+  findDeviceByThumbprint,
   listDevicesOfPerson,
 } from './device-store.js';
 import { type NewPerson, type PersonData, validateNewPerson } from './person-input.js';
@@ -42,6 +43,8 @@ export interface PersonRegistry extends RegistryService {
     actor: string,
   ): Promise<Person[]>;
   listDevicesOfPerson(db: Db, personId: string): Promise<Device[]>;
+  /** The device whose device key has this RFC 7638 thumbprint. */
+  findDeviceByKey(db: Db, keyThumbprint: string): Promise<Device | undefined>;
   /**
    * A one-time activation code and the PUK for a person (SPEC F2). Earlier codes of the person
    * that are still outstanding stop working. The code is stored as a keyed hash, the PUK sealed
@@ -176,6 +179,10 @@ export function createRegistry(deps: {
       return row ? [open(row)] : [];
     },
 
+    async findDeviceByKey(db, keyThumbprint) {
+      const row = await findDeviceByThumbprint(db, keyThumbprint);
+      return row ? toDevice(row) : undefined;
+    },
     async listDevicesOfPerson(db, personId) {
       return (await listDevicesOfPerson(db, personId)).map(toDevice);
     },
