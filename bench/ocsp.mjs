@@ -6,7 +6,7 @@
 // Embedded database (PGlite). Needs a build (npm run build). Bounded to about 30 s.
 import 'reflect-metadata';
 import { spawn, spawnSync } from 'node:child_process';
-import { createPrivateKey, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { loadConfig } from '../packages/server/dist/config.js';
 import { startNode } from '../packages/server/dist/node.js';
+import { exportForOpenssl } from '../packages/server/dist/pki/openssl-export.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = 2;
@@ -112,10 +113,8 @@ const cert = await node.ctx.db.transaction().execute((trx) =>
   }),
 );
 const { issuing } = node.ctx.pki.caCertificates();
-const { ocsp } = node.ctx.pki.serviceCertificates();
 writeFileSync(join(dir, 'ca.pem'), pem(issuing));
 writeFileSync(join(dir, 'cert.pem'), pem(cert.der));
-writeFileSync(join(dir, 'ocsp.pem'), pem(ocsp));
 spawnSync('openssl', [
   'ocsp',
   '-issuer',
@@ -128,30 +127,12 @@ spawnSync('openssl', [
 ]);
 const request = readFileSync(join(dir, 'req.der'));
 
-// 2. The same CA for `openssl ocsp -port`: an index file and the responder key (exported from
-//    the vault, as an operator would with the master key).
-const row = await node.ctx.db
-  .selectFrom('ca_certificates')
-  .select('key_name')
-  .where('role', '=', 'ocsp')
-  .orderBy('generation', 'desc')
-  .executeTakeFirstOrThrow();
-const sealed = await node.ctx.db
-  .selectFrom('stored_keys')
-  .select('sealed')
-  .where('name', '=', row.key_name)
-  .executeTakeFirstOrThrow();
-const key = createPrivateKey({
-  key: node.ctx.vault.open(sealed.sealed, row.key_name),
-  format: 'der',
-  type: 'pkcs8',
-});
-writeFileSync(join(dir, 'ocsp.key'), key.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-const expiry = cert.notAfter.toISOString().replace(/[-:T]/g, '').slice(2, 14);
-writeFileSync(
-  join(dir, 'index.txt'),
-  `V\t${expiry}Z\t\t${cert.serialHex.toUpperCase()}\tunknown\t/C=AZ/CN=Bench Mark\n`,
-);
+// 2. The same CA for `openssl ocsp -port`: an index file and the responder key, exported from
+//    the vault as `openmid pki export-openssl` does.
+const exported = await exportForOpenssl(node.ctx.db, node.ctx.vault);
+for (const [name, content] of Object.entries(exported)) {
+  if (name !== 'ca.pem') writeFileSync(join(dir, name), content, { mode: 0o600 });
+}
 const opensslPort = await freePort();
 const opensslServer = spawn(
   'openssl',

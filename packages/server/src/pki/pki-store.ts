@@ -376,3 +376,23 @@ export async function insertCrl(db: Db, row: CrlRow): Promise<void> {
     .where('crl_number', '<', row.crlNumber - 16)
     .execute();
 }
+
+/** Every certificate, for an OpenSSL index file (status, expiry, revocation). */
+export async function listAllCertificates(
+  db: Db,
+): Promise<
+  Pick<CertificateRow, 'serialHex' | 'status' | 'notAfter' | 'revokedAt' | 'revocationReason'>[]
+> {
+  const rows = await db
+    .selectFrom('certificates')
+    .select(['serial_hex', 'status', 'not_after', 'revoked_at', 'revocation_reason'])
+    .orderBy('serial_hex')
+    .execute();
+  return rows.map((r) => ({
+    serialHex: r.serial_hex,
+    status: r.status,
+    notAfter: r.not_after,
+    revokedAt: r.revoked_at,
+    revocationReason: r.revocation_reason,
+  }));
+}
