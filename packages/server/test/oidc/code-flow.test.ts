@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { compactDecrypt, createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -233,6 +233,102 @@ describe.skipIf(!withSessions)(
         body: JSON.stringify({}),
       });
       expect(res.status).toBe(404);
+    });
+  },
+);
+
+describe.skipIf(!withSessions)(
+  'encrypted ID token (JWE) for a client with an encryption key — F12',
+  () => {
+    let node: TestNode;
+    let citizen: Citizen;
+
+    beforeAll(async () => {
+      node = await startTestNode();
+      citizen = await registerCitizen(node);
+    });
+    afterAll(async () => {
+      await node?.stop();
+    });
+
+    it('encrypts to the client key; the inner token verifies against the JWKS', async () => {
+      const { publicKey, privateKey } = await generateKeyPair('RSA-OAEP-256', {
+        extractable: true,
+      });
+      const encJwk = {
+        ...(await exportJWK(publicKey)),
+        alg: 'RSA-OAEP-256',
+        use: 'enc',
+        kid: 'enc-1',
+      };
+      const { client, clientSecret } = await node.ctx.clients.register(
+        node.ctx.db,
+        {
+          client_name: 'Hospital',
+          environment: 'sandbox',
+          redirect_uris: [REDIRECT],
+          jwks: { keys: [encJwk] },
+          id_token_encrypted_response_alg: 'RSA-OAEP-256',
+          id_token_encrypted_response_enc: 'A256GCM',
+          allowed_claims: ['given_name'],
+        },
+        'operator:test',
+      );
+      const verifier = oidc.randomPKCECodeVerifier();
+      const config = await oidc.discovery(
+        new URL(node.url),
+        client.clientId,
+        undefined,
+        oidc.ClientSecretBasic(clientSecret),
+        { execute: [oidc.allowInsecureRequests] },
+      );
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT,
+        scope: 'openid profile',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      const browser = new TestBrowser();
+      const { url: interaction } = await browser.navigate(url, node.url);
+      const start = await browser.fetch(`${interaction.href}/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: citizen.phone }),
+      });
+      expect(start.status).toBe(200);
+      await citizen.device.approve(await citizen.nextRequest(), PIN1);
+      let next: string | undefined;
+      while (!next) {
+        const status = (await (await browser.fetch(`${interaction.href}/status`)).json()) as {
+          next?: string;
+        };
+        next = status.next;
+      }
+      const { url: callback } = await browser.navigate(new URL(next, node.url), node.url);
+      const res = await node.request('/oidc/token', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code') as string,
+          redirect_uri: REDIRECT,
+          code_verifier: verifier,
+        }),
+      });
+      const tokens = (await res.json()) as { id_token: string };
+      expect(tokens.id_token.split('.')).toHaveLength(5);
+      const { plaintext, protectedHeader } = await compactDecrypt(tokens.id_token, privateKey);
+      expect(protectedHeader).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+      const jwks = createRemoteJWKSet(new URL(`${node.url}/oidc/jwks`));
+      const { payload } = await jwtVerify(new TextDecoder().decode(plaintext), jwks, {
+        issuer: node.ctx.config.publicUrl,
+        audience: client.clientId,
+      });
+      expect(typeof payload.sub).toBe('string');
+      expect(payload.acr).toBe('http://eidas.europa.eu/LoA/substantial');
     });
   },
 );
