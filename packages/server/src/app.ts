@@ -6,6 +6,7 @@ import { registerClientRoutes } from './admin/client-routes.js';
 import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
+import { registerTrustListRoutes } from './admin/trust-list-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
 import { registerDeviceRoutes } from './device-api/device-routes.js';
 import { AppError } from './errors.js';
@@ -14,6 +15,7 @@ import type { App } from './http/types.js';
 import { type OidcModule, registerOidc } from './oidc/oidc-module.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { createServices } from './services.js';
 import type { SessionService } from './sessions/session-service.js';
 import { registerLogRoutes } from './trust/log-routes.js';
@@ -97,6 +99,8 @@ export async function buildApp(
     });
   });
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

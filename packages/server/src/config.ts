@@ -22,6 +22,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** Largest document upload (signing, validation), in bytes. */
   readonly documentMaxBytes: number;
+  /** Seconds a document sent for signing (and its signed result) is kept unless the RP keeps it. */
+  readonly documentRetentionSeconds: number;
   readonly features: {
     readonly sandbox: { readonly enabled: boolean };
   };
@@ -215,6 +217,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       1024,
       512 * 1024 * 1024,
     ),
+    documentRetentionSeconds: int(
+      env,
+      errors,
+      'DOCUMENT_RETENTION_SECONDS',
+      24 * 3600,
+      60,
+      365 * 24 * 3600,
+    ),
     features: { sandbox: { enabled: sandbox } },
     pki: {
       caCurve: oneOf(env, errors, 'CA_CURVE', ['P-256', 'P-384'] as const, 'P-384'),
@@ -270,6 +280,7 @@ export const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'BODY_LIMIT',
   'DOCUMENT_MAX_BYTES',
+  'DOCUMENT_RETENTION_SECONDS',
   'CA_CURVE',
   'CERT_VALIDITY_DAYS',
   'CRL_VALIDITY_SECONDS',

@@ -6,6 +6,7 @@ import type { ClientServiceImpl } from './clients/clients.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import type { ValidationService } from './documents/validation-service.js';
 import type { KeyVault } from './keys/key-vault.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { TrustServices } from './pki/pki-service.js';
@@ -30,6 +31,8 @@ export interface Services {
   audit: AuditService;
   /** The CA and its trust services (OCSP, CRL, TSA); other modules use the PkiService part. */
   pki: TrustServices;
+  /** Signature validation (F17) and its trust list. */
+  validation: ValidationService;
   /** Persons, devices, activation codes (implements registry/registry-service.ts). */
   registry: PersonRegistry;
   /** Device activation and the device lifecycle (suspend, resume, revoke). */

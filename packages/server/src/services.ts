@@ -2,6 +2,7 @@ import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
 import { createActivationService } from './registry/activation.js';
@@ -46,5 +47,11 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
     maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
-  return { audit, pki, rateLimiter, clients, registry, activation, staff };
+  const validation = createValidationService({
+    clock: infra.clock,
+    audit,
+    pki,
+    maxBytes: infra.config.documentMaxBytes,
+  });
+  return { audit, pki, rateLimiter, clients, registry, activation, staff, validation };
 }

@@ -30,6 +30,12 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
     async (request) => {
       const device = await ctx.registry.getDevice(ctx.db, request.params.deviceId.toLowerCase());
       if (!device) throw new AppError('not_found', 'no such device');
+      await ctx.audit.append(ctx.db, {
+        type: 'device.viewed',
+        actor: staffOf(request).actor,
+        personId: device.personId,
+        data: { deviceId: device.id },
+      });
       const certificates = await ctx.pki.listCertificatesOfDevice(ctx.db, device.id);
       return { ...deviceJson(device), certificates: certificates.map(certificateJson) };
     },
@@ -57,7 +63,16 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
   app.get(
     '/admin/v1/certificates/:serialHex',
     { schema: { params: SerialParams }, preHandler: readers },
-    async (request) => certificateJson(await findCertificate(ctx, request.params.serialHex)),
+    async (request) => {
+      const cert = await findCertificate(ctx, request.params.serialHex);
+      await ctx.audit.append(ctx.db, {
+        type: 'certificate.viewed',
+        actor: staffOf(request).actor,
+        personId: cert.personId,
+        data: { serialHex: cert.serialHex },
+      });
+      return certificateJson(cert);
+    },
   );
 
   app.post(

@@ -34,7 +34,10 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
   app.get(
     '/admin/v1/staff',
     { preHandler: requireStaff(ctx, 'operator', 'auditor') },
-    async () => ({ staff: (await ctx.staff.list(ctx.db)).map(staffJson) }),
+    async (request) => {
+      await ctx.audit.append(ctx.db, { type: 'staff.listed', actor: staffOf(request).actor });
+      return { staff: (await ctx.staff.list(ctx.db)).map(staffJson) };
+    },
   );
 
   for (const [action, status] of [

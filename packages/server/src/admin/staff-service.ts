@@ -117,21 +117,24 @@ export function createStaffService(deps: {
       generated = await deps.db.transaction().execute(async (trx) => {
         if (deps.adminToken !== undefined) {
           const hash = tokenHash(deps.adminToken);
-          const existing = await findStaffById(trx, BOOTSTRAP_OPERATOR_ID);
-          if (!existing) {
-            await insertStaff(trx, {
-              id: BOOTSTRAP_OPERATOR_ID,
-              role: 'operator',
-              name: 'bootstrap operator',
-              tokenHash: hash,
-              createdBy: 'system',
-            });
+          // Several nodes may start at once: insert-if-absent, then converge on ADMIN_TOKEN.
+          const inserted = await insertStaffIfAbsent(trx, {
+            id: BOOTSTRAP_OPERATOR_ID,
+            role: 'operator',
+            name: 'bootstrap operator',
+            tokenHash: hash,
+            createdBy: 'system',
+          });
+          if (inserted) {
             await deps.audit.append(trx, {
               type: 'staff.created',
               actor: 'system',
               data: { staffId: BOOTSTRAP_OPERATOR_ID, role: 'operator', tokenFrom: 'ADMIN_TOKEN' },
             });
-          } else if (!tokenHash.matches(deps.adminToken, existing.tokenHash)) {
+            return undefined;
+          }
+          const existing = await findStaffById(trx, BOOTSTRAP_OPERATOR_ID);
+          if (existing && !tokenHash.matches(deps.adminToken, existing.tokenHash)) {
             await updateStaffToken(trx, BOOTSTRAP_OPERATOR_ID, hash);
             await deps.audit.append(trx, {
               type: 'staff.token_rotated',

@@ -1,5 +1,6 @@
 import { logVerifyCommand } from './log-verify-command.js';
 import { oidcRotateKeysCommand } from './oidc-rotate-keys-command.js';
+import { pkiExportCommand } from './pki-export-command.js';
 
 /** A subcommand: arguments after its name, the environment; resolves to the exit code. */
 export type Command = (
@@ -14,6 +15,12 @@ const COMMANDS: Record<string, Record<string, { run: Command; summary: string }>
     verify: {
       run: logVerifyCommand,
       summary: 'recompute the transparency log from its entries and check every signed tree head',
+    },
+  },
+  pki: {
+    'export-openssl': {
+      run: pkiExportCommand,
+      summary: 'write the CA, responder key and an index file for openssl ocsp -index',
     },
   },
   oidc: {

@@ -7,6 +7,7 @@ import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
+import type { DocumentTables } from '../documents/document-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
 import type { OidcTables } from '../oidc/oidc-tables.js';
 import type { PkiTables } from '../pki/pki-tables.js';
@@ -22,4 +23,5 @@ export interface Database
     StaffTables,
     DeviceApiTables,
     PkiTables,
-    OidcTables {}
+    OidcTables,
+    DocumentTables {}

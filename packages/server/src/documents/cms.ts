@@ -29,8 +29,26 @@ export function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
   return parsed.result;
 }
 
+// Parsing a certificate against pkijs' schema costs milliseconds; the same few (our CAs, a signer
+// between prepare and complete) recur, so parsed ones are kept in a small LRU.
+const parsedCertificates = new Map<string, pkijs.Certificate>();
+const PARSED_CERTIFICATES_MAX = 128;
+
 export function parseCertificate(der: Uint8Array): pkijs.Certificate {
-  return new pkijs.Certificate({ schema: parseDer(der, 'certificate') });
+  const key = Buffer.from(der).toString('base64');
+  const cached = parsedCertificates.get(key);
+  if (cached) {
+    parsedCertificates.delete(key);
+    parsedCertificates.set(key, cached);
+    return cached;
+  }
+  const certificate = new pkijs.Certificate({ schema: parseDer(der, 'certificate') });
+  parsedCertificates.set(key, certificate);
+  if (parsedCertificates.size > PARSED_CERTIFICATES_MAX) {
+    const oldest = parsedCertificates.keys().next().value;
+    if (oldest !== undefined) parsedCertificates.delete(oldest);
+  }
+  return certificate;
 }
 
 function derOf(value: { toSchema(): asn1js.AsnType }): Uint8Array {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { findByteRange, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFArray, PDFDict, PDFName, PDFRef, PDFString } from 'pdf-lib';
-import { DocumentError, loadPdf } from './pdf-document.js';
+import { DocumentError, loadPdf, readingPdf } from './pdf-document.js';
 import { appendIncrementalUpdate, reserveObjectNumbers } from './pdf-incremental.js';
 import { type VisibleSignature, visibleAppearance } from './visible-signature.js';
 
@@ -56,6 +56,13 @@ function signatureFieldCount(fields: PDFArray): number {
  * The placeholder is @signpdf/placeholder-pdf-lib's; objects are serialised by pdf-lib.
  */
 export async function preparePdf(
+  input: Uint8Array,
+  options: PreparePdfOptions,
+): Promise<PreparedPdf> {
+  return readingPdf(() => preparePdfUnchecked(input, options));
+}
+
+async function preparePdfUnchecked(
   input: Uint8Array,
   options: PreparePdfOptions,
 ): Promise<PreparedPdf> {

@@ -30,3 +30,15 @@ export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
   }
   return doc;
 }
+
+/** Run a step that reads an untrusted PDF's structure: any failure of it is the document's fault. */
+export async function readingPdf<T>(step: () => Promise<T> | T): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof DocumentError) throw err;
+    throw new DocumentError(`the PDF structure is damaged: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}

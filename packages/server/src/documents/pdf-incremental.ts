@@ -6,6 +6,7 @@ import {
   PDFTrailer,
   PDFTrailerDict,
 } from 'pdf-lib';
+import { DocumentError } from './pdf-document.js';
 
 /** Serialise one pdf-lib object to bytes (pdf-lib's own writer for the object). */
 function bytesOf(object: PDFObject): Uint8Array {
@@ -18,7 +19,7 @@ function bytesOf(object: PDFObject): Uint8Array {
 export function lastStartXref(pdf: Uint8Array): number {
   const tail = Buffer.from(pdf.subarray(Math.max(0, pdf.length - 2048))).toString('latin1');
   const match = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-  if (!match?.[1]) throw new Error('no startxref at the end of the file');
+  if (!match?.[1]) throw new DocumentError('the PDF has no startxref at its end');
   return Number(match[1]);
 }
 

@@ -14,7 +14,14 @@ export async function simplePdf(
   if (options.padding) {
     // Bulk (an attachment) to reach a size, as scanned annexes make real documents large.
     const bytes = new Uint8Array(options.padding);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+    let x = 0x2545f491;
+    for (let i = 0; i < bytes.length; i++) {
+      // xorshift32: incompressible, yet the same file every run.
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[i] = x & 0xff;
+    }
     await doc.attach(bytes, 'annex.bin', { mimeType: 'application/octet-stream' });
   }
   return doc.save({ useObjectStreams: options.objectStreams ?? true });

@@ -15,7 +15,7 @@ import {
 import * as pkijs from 'pkijs';
 import { OID, parseDer } from './cms.js';
 import { type CertificateStatusAtTime, ocspStatusAt } from './ocsp-status.js';
-import { DocumentError, loadPdf } from './pdf-document.js';
+import { DocumentError, loadPdf, readingPdf } from './pdf-document.js';
 
 /** The validation report of SPEC §4.3 (`POST /validation/v1/reports`). */
 export type Verdict = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
@@ -315,6 +315,27 @@ async function validateCms(
   };
 }
 
+/** validateCms, where anything unexpected in hostile input fails the signature, not the request. */
+function evaluate(
+  cms: Uint8Array,
+  content: Uint8Array,
+  claimedTime: Date | undefined,
+  evidence: Evidence,
+  context: ValidationContext,
+): Promise<SignatureReport> {
+  return validateCms(cms, content, claimedTime, evidence, context).catch(
+    (err: unknown): SignatureReport => ({
+      signer: { commonName: null, serialNumber: null },
+      signingTime: claimedTime?.toISOString() ?? null,
+      level: 'B-B',
+      certificateStatus: 'UNKNOWN',
+      integrity: false,
+      verdict: 'TOTAL_FAILED',
+      reasons: [`the signature cannot be evaluated: ${(err as Error).message}`],
+    }),
+  );
+}
+
 function worst(verdicts: Verdict[]): Verdict {
   if (verdicts.includes('TOTAL_FAILED')) return 'TOTAL_FAILED';
   if (verdicts.includes('INDETERMINATE') || verdicts.length === 0) return 'INDETERMINATE';
@@ -322,8 +343,12 @@ function worst(verdicts: Verdict[]): Verdict {
 }
 
 function streamBytes(value: unknown): Uint8Array | undefined {
-  if (value instanceof PDFRawStream) return decodePDFRawStream(value).decode();
-  return undefined;
+  if (!(value instanceof PDFRawStream)) return undefined;
+  try {
+    return decodePDFRawStream(value).decode();
+  } catch {
+    return undefined; // an undecodable entry is evidence we cannot use, not a reason to refuse
+  }
 }
 
 function dssEvidence(doc: Awaited<ReturnType<typeof loadPdf>>): Evidence {
@@ -340,16 +365,18 @@ function dssEvidence(doc: Awaited<ReturnType<typeof loadPdf>>): Evidence {
   return { certificates: list('Certs'), ocsps: list('OCSPs') };
 }
 
-const HEX = /^<([0-9a-fA-F\s]*)>$/;
+interface FoundSignature {
+  range: number[];
+  claimedTime: Date | undefined;
+}
 
-/** Validate every signature of a PDF (ISO 32000-1 §12.8, ETSI EN 319 142-1). */
-export async function validatePdf(
+/** The signature dictionaries of a PDF (by their ByteRange and Contents) and its DSS. */
+async function signatureDictionaries(
   pdf: Uint8Array,
-  context: ValidationContext,
-): Promise<ValidationReport> {
+): Promise<{ evidence: Evidence; found: FoundSignature[] }> {
   const doc = await loadPdf(pdf);
   const evidence = dssEvidence(doc);
-  const found: { range: number[]; dict: PDFDict }[] = [];
+  const found: FoundSignature[] = [];
   for (const [, object] of doc.context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFDict)) continue;
     const range = object.lookupMaybe(PDFName.of('ByteRange'), PDFArray);
@@ -361,22 +388,36 @@ export async function validatePdf(
       const n = range.lookup(i);
       numbers.push(n instanceof PDFNumber ? n.asNumber() : Number.NaN);
     }
-    found.push({ range: numbers, dict: object });
+    const claimed = object.get(PDFName.of('M'));
+    let claimedTime: Date | undefined;
+    try {
+      claimedTime =
+        claimed instanceof PDFString || claimed instanceof PDFHexString
+          ? claimed.decodeDate()
+          : undefined;
+    } catch {
+      claimedTime = undefined;
+    }
+    found.push({ range: numbers, claimedTime });
   }
   found.sort(
     (x, y) => (x.range[2] ?? 0) + (x.range[3] ?? 0) - ((y.range[2] ?? 0) + (y.range[3] ?? 0)),
   );
 
+  return { evidence, found };
+}
+
+const HEX = /^<([0-9a-fA-F\s]*)>$/;
+
+/** Validate every signature of a PDF (ISO 32000-1 §12.8, ETSI EN 319 142-1). */
+export async function validatePdf(
+  pdf: Uint8Array,
+  context: ValidationContext,
+): Promise<ValidationReport> {
+  const { evidence, found } = await readingPdf(() => signatureDictionaries(pdf));
   const signatures: SignatureReport[] = [];
-  for (const { range, dict } of found) {
+  for (const { range, claimedTime } of found) {
     const [a, b, c, d] = range;
-    const claimed = dict.lookupMaybe(PDFName.of('M'), PDFString, PDFHexString);
-    let claimedTime: Date | undefined;
-    try {
-      claimedTime = claimed?.decodeDate();
-    } catch {
-      claimedTime = undefined;
-    }
     const wellFormed =
       range.length === 4 &&
       range.every((n) => Number.isInteger(n) && n >= 0) &&
@@ -402,7 +443,7 @@ export async function validatePdf(
     const end = (c as number) + (d as number);
     const signed = Buffer.concat([pdf.subarray(0, b), pdf.subarray(c as number, end)]);
     const cms = Buffer.from(hex.replace(/\s/g, ''), 'hex');
-    const report = await validateCms(cms, signed, claimedTime, evidence, context);
+    const report = await evaluate(cms, signed, claimedTime, evidence, context);
     report.coversWholeDocument = end === pdf.length;
     if (end !== pdf.length) {
       const tail = Buffer.from(pdf.subarray(Math.max(0, end - 16), end)).toString('latin1');
@@ -440,13 +481,7 @@ export async function validateCmsDocument(
   if (!content) {
     throw new DocumentError('a detached CMS signature needs its content in detachedContent');
   }
-  const report = await validateCms(
-    cms,
-    content,
-    undefined,
-    { certificates: [], ocsps: [] },
-    context,
-  );
+  const report = await evaluate(cms, content, undefined, { certificates: [], ocsps: [] }, context);
   return { verdict: report.verdict, signatures: [report] };
 }
 

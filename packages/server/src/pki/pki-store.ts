@@ -251,19 +251,30 @@ export interface OcspResponseRow {
   nextUpdate: Date;
 }
 
-/** A stored response still valid at `now`. */
-export async function findOcspResponse(
+/** Stored responses still valid at `now`, for many serials in one query (request batching). */
+export async function findOcspResponses(
   db: Db,
-  serialHex: string,
+  serialHexes: readonly string[],
   now: Date,
-): Promise<Buffer | undefined> {
-  const row = await db
+): Promise<Map<string, StoredOcspResponse>> {
+  const rows = await db
     .selectFrom('ocsp_responses')
-    .select('der')
-    .where('serial_hex', '=', serialHex)
+    .select(['serial_hex', 'der', 'revision', 'next_update'])
+    .where('serial_hex', 'in', serialHexes)
     .where('next_update', '>', now)
-    .executeTakeFirst();
-  return row?.der;
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.serial_hex,
+      { der: r.der, revision: Number(r.revision), nextUpdate: r.next_update },
+    ]),
+  );
+}
+
+export interface StoredOcspResponse {
+  der: Buffer;
+  revision: number;
+  nextUpdate: Date;
 }
 
 /** Store a response unless a newer revision is already stored (a status change raced us). */
@@ -364,4 +375,24 @@ export async function insertCrl(db: Db, row: CrlRow): Promise<void> {
     .deleteFrom('crls')
     .where('crl_number', '<', row.crlNumber - 16)
     .execute();
+}
+
+/** Every certificate, for an OpenSSL index file (status, expiry, revocation). */
+export async function listAllCertificates(
+  db: Db,
+): Promise<
+  Pick<CertificateRow, 'serialHex' | 'status' | 'notAfter' | 'revokedAt' | 'revocationReason'>[]
+> {
+  const rows = await db
+    .selectFrom('certificates')
+    .select(['serial_hex', 'status', 'not_after', 'revoked_at', 'revocation_reason'])
+    .orderBy('serial_hex')
+    .execute();
+  return rows.map((r) => ({
+    serialHex: r.serial_hex,
+    status: r.status,
+    notAfter: r.not_after,
+    revokedAt: r.revoked_at,
+    revocationReason: r.revocation_reason,
+  }));
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { AppError, invalidState } from '../errors.js';
 import type { KeyVault } from '../keys/key-vault.js';
+import { createBatchLoader } from './batch-loader.js';
 import { loadOrCreateCa } from './ca.js';
 import { signCrl } from './crl.js';
 import { verifyCsr } from './csr.js';
@@ -29,7 +30,7 @@ import {
   type CertificateRow,
   findCertificateRow,
   findLatestCrl,
-  findOcspResponse,
+  findOcspResponses,
   insertCertificate,
   insertCrl,
   listCertificateRowsOfDevice,
@@ -40,8 +41,9 @@ import {
   upsertOcspResponse,
 } from './pki-store.js';
 import { endEntityExtensions, personName, trustUrls } from './profile.js';
+import { createResponseCache } from './response-cache.js';
 import { normaliseSerialHex, randomSerialHex } from './serial.js';
-import { TimeStampAuthority } from './tsa.js';
+import { TimeStampAuthority, TSA_HASHES } from './tsa.js';
 
 const DAY = 86_400_000;
 const REVOCATION_REASONS: readonly RevocationReason[] = [
@@ -103,6 +105,7 @@ function checkSubject(request: IssueCertificateRequest): void {
 
 export async function createPkiService(deps: {
   db: Db;
+  dbKind: 'pglite' | 'postgres';
   vault: KeyVault;
   clock: Clock;
   config: Config;
@@ -115,6 +118,10 @@ export async function createPkiService(deps: {
   const tsa = new TimeStampAuthority(ca.tsa, ca.issuing.der);
   const ocspLifetimeMs = config.pki.ocspValiditySeconds * 1000;
   const crlLifetimeMs = config.pki.crlValiditySeconds * 1000;
+
+  const cache = createResponseCache(deps.dbKind);
+  /** Memo of parsed pre-signable requests (DER bytes → serial); a pure function of the bytes. */
+  const presignedRequests = new Map<string, string>();
 
   /** Sign the pre-signed (SHA-1 CertID, no nonce) response of a certificate and store it. */
   async function presign(trx: Db, row: CertificateRow): Promise<Buffer> {
@@ -131,6 +138,8 @@ export async function createPkiService(deps: {
       thisUpdate: now,
       nextUpdate,
     });
+    // Outside a transaction the write is committed: the node's cache may take it.
+    if (trx === db) cache.offer(row.serialHex, { der, revision: row.revision, nextUpdate });
     return der;
   }
 
@@ -157,17 +166,28 @@ export async function createPkiService(deps: {
       personId: row.personId,
       data: { serial: row.serialHex, purpose: row.purpose, ...next.data },
     });
-    // The new status is served from the next request on (SPEC §5): re-sign in the same transaction.
+    // The new status is served from the next request on (SPEC §5): re-sign in the same transaction,
+    // and bypass the node's cache for this serial until the database shows the new revision.
+    cache.expect(row.serialHex, row.revision);
     await presign(trx, row);
     return toRecord(row);
   }
+
+  const storedResponse = createBatchLoader((serials: string[]) =>
+    findOcspResponses(db, serials, clock.now()),
+  );
 
   async function ocspResponseFor(serialInput: string): Promise<Buffer> {
     const serialHex = normaliseSerialHex(serialInput);
     const now = clock.now();
     if (serialHex) {
-      const stored = await findOcspResponse(db, serialHex, now);
-      if (stored) return stored;
+      const cached = cache.get(serialHex, now);
+      if (cached) return cached;
+      const stored = await storedResponse(serialHex);
+      if (stored) {
+        cache.offer(serialHex, stored);
+        return stored.der;
+      }
       const row = await findCertificateRow(db, serialHex);
       if (row) return presign(db, row);
     }
@@ -336,11 +356,15 @@ export async function createPkiService(deps: {
     ocspResponseFor,
 
     async ocspRespond(requestDer) {
+      // The common case (OpenSSL, browsers, our RP API): one SHA-1 CertID, no nonce — the same
+      // bytes every time for one certificate, so the parse is memoised; the answer is the
+      // pre-signed response, with no signature on the request path.
+      const key = Buffer.from(requestDer).toString('latin1');
+      const known = presignedRequests.get(key);
+      if (known !== undefined) return ocspResponseFor(known);
       const parsed = responder.parseRequest(requestDer);
       if (!parsed) return ocspErrorResponse(OcspStatus.malformedRequest);
       const [only] = parsed.requests;
-      // The common case (OpenSSL, browsers, our RP API): one SHA-1 CertID, no nonce — the
-      // stored pre-signed response, no signature on the request path.
       if (
         only &&
         parsed.requests.length === 1 &&
@@ -348,13 +372,15 @@ export async function createPkiService(deps: {
         only.ourIssuer &&
         only.hashAlgorithm === SHA1_OID
       ) {
+        if (presignedRequests.size >= 10_000) presignedRequests.clear();
+        presignedRequests.set(key, only.serialHex);
         return ocspResponseFor(only.serialHex);
       }
       const now = clock.now();
       const entries = [];
       for (const r of parsed.requests) {
         const row = r.ourIssuer ? await findCertificateRow(db, r.serialHex) : undefined;
-        entries.push({ certId: r.certId, state: ocspState(row) });
+        entries.push({ certId: r.certId(), state: ocspState(row) });
       }
       return responder.sign(
         entries,
@@ -367,7 +393,14 @@ export async function createPkiService(deps: {
       return tsa.respond(requestDer, clock.now());
     },
 
-    timestamp(digest, hashAlgorithm) {
+    async timestamp(digest, hashAlgorithm) {
+      const expected = TSA_HASHES[hashAlgorithm]?.length;
+      if (expected === undefined || digest.byteLength !== expected) {
+        throw new AppError(
+          'invalid_request',
+          `a ${hashAlgorithm} digest must be ${expected} bytes`,
+        );
+      }
       return tsa.token({
         digest,
         hash: hashAlgorithm,

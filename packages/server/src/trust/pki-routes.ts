@@ -12,8 +12,9 @@ const OCSP_RESPONSE = 'application/ocsp-response';
 /** Standard or URL-safe base64, optionally padded (RFC 6960 Appendix A.1 GET requests). */
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
+/** PEM with a final newline, so files concatenate into bundles. */
 const pem = (der: Uint8Array): string =>
-  new x509.X509Certificate(new Uint8Array(der)).toString('pem');
+  `${new x509.X509Certificate(new Uint8Array(der)).toString('pem').trimEnd()}\n`;
 
 /**
  * The public trust endpoints of SPEC §4.2: CA certificates, CRL, OCSP (RFC 6960 POST and GET)
@@ -70,13 +71,13 @@ export async function registerPkiRoutes(app: App, ctx: AppContext): Promise<void
     return body;
   };
 
-  app.post('/ocsp', async (request, reply) => {
+  app.post('/ocsp', { logLevel: 'warn' }, async (request, reply) => {
     const body = binaryBody(request.body, 'application/ocsp-request');
     reply.type(OCSP_RESPONSE);
     return sendOcsp(reply, await pki.ocspRespond(body));
   });
 
-  app.get('/ocsp/*', async (request, reply) => {
+  app.get('/ocsp/*', { logLevel: 'warn' }, async (request, reply) => {
     reply.type(OCSP_RESPONSE);
     const encoded = (request.params as { '*': string })['*'];
     if (encoded.length > (MAX_OCSP_REQUEST_BYTES * 4) / 3 + 4 || !BASE64.test(encoded)) {

@@ -196,6 +196,24 @@ describe('admin token guessing — SPEC §5 Security', () => {
 });
 
 describe('bootstrap operator — SPEC §4.5', () => {
+  it('is created once when two nodes start together with ADMIN_TOKEN', async () => {
+    const db = await freshTestDb();
+    try {
+      const nodes = await Promise.all([startTestNode({ db }), startTestNode({ db })]);
+      for (const n of nodes)
+        expect((await adminCall(n, 'GET', '/admin/v1/staff')).status).toBe(200);
+      await Promise.all(nodes.map((n) => n.stop()));
+      const created = await db.db
+        .selectFrom('log_entries')
+        .select('type')
+        .where('type', '=', 'staff.created')
+        .execute();
+      expect(created).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('is generated on first start when ADMIN_TOKEN is unset, and only once', async () => {
     const db = await freshTestDb();
     try {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCsr } from '@openmid/device';
+import { exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { adminCall, createStaff, registerPerson } from '../support/admin.js';
@@ -427,6 +428,33 @@ describe('device proofs — DESIGN §4, RFC 9449 shape', () => {
     const mallory = await makeTestDevice();
     const forged: TestDevice = { ...mallory, deviceJwk: device.deviceJwk };
     await expectRefused(await deviceCall(node, forged, 'GET', '/device/v1/status'));
+  });
+
+  it('refuses a device key on another curve (ES384)', async () => {
+    const p384 = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const { kty, crv, x, y } = await exportJWK(p384.publicKey);
+    const dpop = await new SignJWT({ htm: 'GET', htu: statusUrl(), jti: 'p384-proof-jti' })
+      .setProtectedHeader({ alg: 'ES384', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })
+      .setIssuedAt()
+      .sign(p384.privateKey);
+    await expectRefused(await deviceCall(node, device, 'GET', '/device/v1/status', { dpop }));
+  });
+
+  it('refuses an unsigned proof (alg none)', async () => {
+    const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const header = enc({ alg: 'none', typ: 'dpop+jwt', jwk: device.deviceJwk });
+    const payload = enc({
+      htm: 'GET',
+      htu: statusUrl(),
+      jti: 'unsigned-proof-jti',
+      iat: Math.floor(Date.now() / 1000),
+    });
+    await expectRefused(
+      await deviceCall(node, device, 'GET', '/device/v1/status', { dpop: `${header}.${payload}.` }),
+    );
   });
 
   it('refuses a key no device was activated with', async () => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportForOpenssl } from '../../src/pki/openssl-export.js';
 import { issue, openssl, tempDir, writePem } from '../support/pki.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
@@ -242,5 +243,82 @@ describe('OCSP — RFC 6960, checked with openssl ocsp', () => {
       });
       expect(r.status).toBe(415);
     });
+  });
+});
+
+describe('openmid pki export-openssl — the same CA served by openssl ocsp -index', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it('exports an index in which openssl finds good and revoked certificates', async () => {
+    const dir = tempDir();
+    const good = await issue(node, 'auth');
+    const revoked = await issue(node, 'sign');
+    const held = await issue(node, 'auth');
+    await node.ctx.db.transaction().execute(async (trx) => {
+      await node.ctx.pki.revoke(trx, revoked.serialHex, 'keyCompromise', 'system');
+      await node.ctx.pki.suspend(trx, held.serialHex, 'system');
+    });
+    const files = await exportForOpenssl(node.ctx.db, node.ctx.vault);
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    const answer = async (cert: Uint8Array, name: string) => {
+      const certFile = writePem(dir, `${name}.pem`, cert);
+      const req = join(dir, `${name}.req`);
+      const resp = join(dir, `${name}.resp`);
+      await openssl([
+        'ocsp',
+        '-issuer',
+        join(dir, 'ca.pem'),
+        '-cert',
+        certFile,
+        '-no_nonce',
+        '-reqout',
+        req,
+      ]);
+      await openssl([
+        'ocsp',
+        '-index',
+        join(dir, 'index.txt'),
+        '-CA',
+        join(dir, 'ca.pem'),
+        '-rsigner',
+        join(dir, 'ocsp.pem'),
+        '-rkey',
+        join(dir, 'ocsp.key'),
+        '-reqin',
+        req,
+        '-respout',
+        resp,
+      ]);
+      return (
+        await openssl([
+          'ocsp',
+          '-respin',
+          resp,
+          '-issuer',
+          join(dir, 'ca.pem'),
+          '-cert',
+          certFile,
+          '-CAfile',
+          join(dir, 'root.pem'),
+          '-VAfile',
+          join(dir, 'ca.pem'),
+        ])
+      ).out;
+    };
+    const g = await answer(good.der, 'good');
+    expect(g).toContain('Response verify OK');
+    expect(g).toContain(': good');
+    const r = await answer(revoked.der, 'revoked');
+    expect(r).toContain(': revoked');
+    expect(r).toContain('Reason: keyCompromise');
+    const h = await answer(held.der, 'held');
+    expect(h).toContain(': revoked');
+    expect(h).toContain('Reason: certificateHold');
   });
 });

@@ -104,3 +104,17 @@ export async function extensionAsn1(pemFile: string, extensionName: string): Pro
   if (at < 0 || !offset) throw new Error(`no ${extensionName} extension in ${pemFile}`);
   return (await openssl(['asn1parse', '-in', pemFile, '-strparse', offset])).out;
 }
+
+/** Decode an OCSP response with openssl (independent of our encoder): status and times. */
+export async function ocspCertStatus(
+  der: Uint8Array,
+): Promise<{ status: string; thisUpdate: Date; nextUpdate: Date }> {
+  const dir = tempDir();
+  const file = join(dir, 'resp.der');
+  writeFileSync(file, der);
+  const out = (await openssl(['ocsp', '-respin', file, '-resp_text', '-noverify'])).out;
+  const status = out.match(/Cert Status: (\w+)/)?.[1] ?? 'none';
+  const thisUpdate = new Date(out.match(/This Update: (.+)/)?.[1] ?? NaN);
+  const nextUpdate = new Date(out.match(/Next Update: (.+)/)?.[1] ?? NaN);
+  return { status, thisUpdate, nextUpdate };
+}
