@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
@@ -9,12 +10,14 @@ import { registerStaffRoutes } from './admin/staff-routes.js';
 import { registerTrustListRoutes } from './admin/trust-list-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
 import { registerDeviceRoutes } from './device-api/device-routes.js';
+import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
 import { AppError } from './errors.js';
 import { registerProblemHandlers, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { type OidcModule, registerOidc } from './oidc/oidc-module.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { createServices } from './services.js';
 import type { SessionService } from './sessions/session-service.js';
@@ -73,6 +76,14 @@ export async function buildApp(
   // Rate limits are opt-in per route (config.rateLimit); the store is this node's memory, and
   // limits that must hold across nodes (activation codes, PINs) live in the database instead.
   await app.register(rateLimit, { global: false });
+  // The OpenAPI document of every route schema (RP API: docs/rp-api.md), served at /openapi.json.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'OpenMID', version: '0.1.0', description: 'Open Mobile ID platform APIs' },
+      servers: [{ url: infra.config.publicUrl }],
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => opsRoutes(scope as App, ctx));
   await app.register(async (scope) => registerLogRoutes(scope as App, ctx));
@@ -99,6 +110,8 @@ export async function buildApp(
     });
   });
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
 
@@ -117,6 +130,11 @@ export async function buildApp(
     onError: (err) => app.log.error({ err }, 'OCSP/CRL refresh failed'),
   });
   app.addHook('onClose', () => refresher.stop());
+  // Time out expired sessions on every node (reads also do it lazily, so this only bounds delay).
+  const sweeper = ctx.sessions.startSweeper(1000, (err) =>
+    app.log.error({ err }, 'session sweeper failed'),
+  );
+  app.addHook('onClose', () => sweeper.stop());
 
   if (!oidc) throw new Error('the OpenID Provider did not start');
   return { app, ctx, oidc };

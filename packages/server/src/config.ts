@@ -58,6 +58,10 @@ export interface Config {
   };
   readonly sessions: {
     readonly timeoutSeconds: number;
+    /** New sessions per person per minute (push-bombing protection, F13). */
+    readonly personLimitPerMinute: number;
+    /** New sessions per client per minute. */
+    readonly clientLimitPerMinute: number;
   };
   readonly oidc: {
     /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
@@ -258,7 +262,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     deviceApi: {
       proofMaxAgeSeconds: int(env, errors, 'DEVICE_PROOF_MAX_AGE_SECONDS', 60, 5, 600),
     },
-    sessions: { timeoutSeconds: int(env, errors, 'SESSION_TIMEOUT_SECONDS', 120, 5, 3600) },
+    sessions: {
+      timeoutSeconds: int(env, errors, 'SESSION_TIMEOUT_SECONDS', 120, 5, 3600),
+      personLimitPerMinute: int(env, errors, 'SESSION_PERSON_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
+      clientLimitPerMinute: int(
+        env,
+        errors,
+        'SESSION_CLIENT_LIMIT_PER_MINUTE',
+        120_000,
+        1,
+        100_000_000,
+      ),
+    },
     oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
@@ -292,6 +307,8 @@ export const CONFIG_VARIABLES = [
   'ADMIN_MAX_TOKEN_FAILURES',
   'DEVICE_PROOF_MAX_AGE_SECONDS',
   'SESSION_TIMEOUT_SECONDS',
+  'SESSION_PERSON_LIMIT_PER_MINUTE',
+  'SESSION_CLIENT_LIMIT_PER_MINUTE',
   'OIDC_CIBA_INTERVAL_SECONDS',
   'SHUTDOWN_GRACE_MS',
 ] as const;

@@ -12,6 +12,7 @@ import type { RateLimiter } from './limits/rate-limiter.js';
 import type { TrustServices } from './pki/pki-service.js';
 import type { ActivationService } from './registry/activation.js';
 import type { PersonRegistry } from './registry/registry.js';
+import type { SessionServiceImpl } from './sessions/sessions.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -42,6 +43,8 @@ export interface Services {
   /** Rate limits kept in the database (all nodes see the same counts). */
   rateLimiter: RateLimiter;
   clients: ClientServiceImpl;
+  /** Mobile ID sessions: auth, certificate choice, signature (implements sessions/session-service.ts). */
+  sessions: SessionServiceImpl;
 }
 
 export type AppContext = Infrastructure & Services;

@@ -38,6 +38,32 @@ async function main(): Promise<void> {
       `\nBootstrap operator token (shown once, store it now; ADMIN_TOKEN sets your own):\n  ${bootstrapToken}\n`,
     );
   }
+  const u = config.publicUrl;
+  const lines = [
+    '',
+    'OpenMID',
+    `  wallet:           ${u}/wallet`,
+    `  consoles:         ${u}/console`,
+    `  demo RP:          ${u}/demo-rp`,
+    `  RP REST API:      ${u}/rp/v1 (docs/rp-api.md; OpenAPI at ${u}/openapi.json)`,
+    `  OIDC discovery:   ${u}/.well-known/openid-configuration`,
+  ];
+  if (node.sandbox) {
+    const { client, persons } = node.sandbox;
+    lines.push(
+      '',
+      'Sandbox (SANDBOX=false turns it off)',
+      `  demo RP client:   client_id=${client.clientId}  client_secret=${client.clientSecret}`,
+      '  test persons (nationalId, phone: what their phone does):',
+      ...persons.map(
+        (p) =>
+          `    ${p.nationalId}  ${p.phone}  ${p.name.padEnd(22)} ${p.outcome}${
+            p.activationCode ? `  activation code ${p.activationCode}` : ''
+          }`,
+      ),
+    );
+  }
+  console.log(`${lines.join('\n')}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyServerOptions } from 'fastify';
 import { type BuiltApp, buildApp } from './app.js';
 import { type Bus, createInProcessBus } from './bus/bus.js';
@@ -9,10 +10,13 @@ import { migrateToLatest } from './db/migrate.js';
 import { createKeyVault } from './keys/key-vault.js';
 import { type MasterKeyResult, resolveMasterKey } from './keys/master-key.js';
 import { createMetricsRegistry } from './ops/metrics.js';
+import { type SandboxSummary, seedSandbox, startSandboxSimulator } from './sandbox/sandbox.js';
 
 export interface RunningNode extends BuiltApp {
   url: string;
   masterKey: MasterKeyResult;
+  /** What the sandbox seeded (SANDBOX on): the demo client's credentials and the test persons. */
+  sandbox?: SandboxSummary;
   /** Drain requests, end long polls, close the bus and the database. */
   stop(): Promise<void>;
 }
@@ -39,6 +43,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         ? await createPostgresBus(opened.url)
         : createInProcessBus();
     const shutdown = new AbortController();
+    // Every long poll and device stream listens for the shutdown: no listener cap.
+    setMaxListeners(0, shutdown.signal);
     const built = await buildApp(
       {
         config,
@@ -59,13 +65,24 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const port = Number(new URL(address).port);
     const url = `http://127.0.0.1:${port}`;
     const theBus = bus;
+    let sandbox: SandboxSummary | undefined;
+    let simulator: { stop(): void } | undefined;
+    if (config.features.sandbox.enabled) {
+      // Seeded through the node's own HTTP API (the virtual phones activate like real ones).
+      sandbox = await seedSandbox(built.ctx, url);
+      simulator = await startSandboxSimulator(built.ctx, (err) =>
+        built.app.log.warn({ err }, 'sandbox virtual phone failed to answer'),
+      );
+    }
     let stopping: Promise<void> | undefined;
     return {
       ...built,
       url,
       masterKey,
+      ...(sandbox ? { sandbox } : {}),
       stop() {
         stopping ??= (async () => {
+          simulator?.stop();
           await built.app.close();
           await theBus.close();
           if (ownsDb) await opened.close();

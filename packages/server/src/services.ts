@@ -7,6 +7,7 @@ import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
 import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
+import { createSessionService } from './sessions/sessions.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -47,11 +48,24 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
     maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
+  const sessions = createSessionService({
+    db: infra.db,
+    clock: infra.clock,
+    bus: infra.bus,
+    vault: infra.vault,
+    config: infra.config,
+    metrics: infra.metrics,
+    audit,
+    clients,
+    registry,
+    pki,
+    rateLimiter,
+  });
   const validation = createValidationService({
     clock: infra.clock,
     audit,
     pki,
     maxBytes: infra.config.documentMaxBytes,
   });
-  return { audit, pki, rateLimiter, clients, registry, activation, staff, validation };
+  return { audit, pki, rateLimiter, clients, registry, activation, staff, validation, sessions };
 }

@@ -12,6 +12,8 @@ import type { LimitTables } from '../limits/limit-tables.js';
 import type { OidcTables } from '../oidc/oidc-tables.js';
 import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
+import type { SandboxTables } from '../sandbox/sandbox-tables.js';
+import type { SessionTables } from '../sessions/session-tables.js';
 import type { CoreTables } from './core-tables.js';
 
 export interface Database
@@ -24,4 +26,6 @@ export interface Database
     DeviceApiTables,
     PkiTables,
     OidcTables,
-    DocumentTables {}
+    DocumentTables,
+    SessionTables,
+    SandboxTables {}

@@ -11,6 +11,7 @@ import type {
   SessionSubject,
   SessionView,
   StartedSession,
+  StartSessionRequest,
 } from '../sessions/session-service.js';
 import {
   type DocumentRow,
@@ -48,6 +49,8 @@ export interface SignDocumentRequest {
   keep?: boolean;
   reason?: string;
   visible?: VisibleSignature;
+  /** Idempotency-Key (SPEC §4.3): a repeat within the window returns the same session. */
+  idempotency?: { key: string; requestHash: Uint8Array };
 }
 
 export interface DocumentService {
@@ -64,7 +67,13 @@ export interface DocumentService {
 export interface DocumentServiceDeps {
   clock: Clock;
   audit: AuditService;
-  sessions: Pick<SessionService, 'start'>;
+  sessions: Pick<SessionService, 'start'> & {
+    startWith?(
+      db: Db,
+      request: StartSessionRequest,
+      options: { idempotency?: { key: string; requestHash: Uint8Array } },
+    ): Promise<StartedSession>;
+  };
   registry: Pick<
     RegistryService,
     'findPersonByNationalId' | 'findPersonByPhone' | 'findActiveDevice'

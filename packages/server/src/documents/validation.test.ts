@@ -70,7 +70,7 @@ describe('signature validation (SPEC F17) — PDF', () => {
     });
     expect(report.signatures[0]?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(report.signatures[0]?.signingTime).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(pdfsig(signed, nss)[0]?.signatureValid).toBe(true);
+    expect((await pdfsig(signed, nss))[0]?.signatureValid).toBe(true);
   });
 
   it('reports B-T with a fresh OCSP status, and INDETERMINATE without any', async () => {
@@ -100,7 +100,7 @@ describe('signature validation (SPEC F17) — PDF', () => {
     const report = await validateDocument(signed, undefined, context);
     expect(report.verdict).toBe('TOTAL_FAILED');
     expect(report.signatures[0]).toMatchObject({ integrity: false, verdict: 'TOTAL_FAILED' });
-    expect(pdfsig(signed, nss)[0]?.signatureValid).toBe(false);
+    expect((await pdfsig(signed, nss))[0]?.signatureValid).toBe(false);
   });
 
   it('is INDETERMINATE for a chain to a CA that is not on the trust list', async () => {

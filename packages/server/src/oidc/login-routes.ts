@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Type } from '@fastify/type-provider-typebox';
-import { isE164Phone, isNationalId } from '@openmid/protocol';
+import { isE164Phone, isNationalId, qrPayload } from '@openmid/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
-import type { SessionSubject } from '../sessions/session-service.js';
+import type { SessionSubject, SessionView } from '../sessions/session-service.js';
 import { assuranceOf } from './assurance.js';
 import { createGrant } from './grant.js';
 import { escapeHtml, PAGE_CSP, page } from './html.js';
@@ -13,7 +14,12 @@ import { MESSAGES, pickLocale } from './login-messages.js';
 import { renderLoginPage } from './login-page.js';
 import { claimsParameterNames, claimsToAsk } from './oidc-claims.js';
 import { type OidcDeps, sessionsOf } from './oidc-deps.js';
-import { claimMidSessionResolution, findMidSession, insertMidSession } from './oidc-store.js';
+import {
+  claimMidSessionResolution,
+  findMidSession,
+  insertMidSession,
+  type MidSessionRow,
+} from './oidc-store.js';
 import { INTERACTION_PATH, type OidcProvider } from './provider.js';
 import { ASSETS_PATH } from './provider-pages.js';
 
@@ -192,12 +198,35 @@ export function registerLoginRoutes(app: App, deps: OidcDeps, current: () => Oid
           : undefined,
         createdAt: deps.clock.now(),
       });
+      const qr =
+        started.qrStartToken && started.qrStartSecret
+          ? await qrImage(await qrPayload(started.qrStartToken, started.qrStartSecret, 0))
+          : undefined;
       return reply.header('cache-control', 'no-store').send({
+        ...(qr ? { qr } : {}),
         ...(started.verificationCode ? { verificationCode: started.verificationCode } : {}),
         ...(started.deviceLink ? { deviceLink: started.deviceLink } : {}),
       });
     },
   );
+
+  /** The QR frame as an SVG data URL (img-src data: in the page's CSP). */
+  async function qrImage(payload: string): Promise<string> {
+    const svg = await QRCode.toString(payload, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 1,
+    });
+    return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+  }
+
+  /** The frame of the current second (F11): elapsed time since the session started. */
+  async function currentQr(row: MidSessionRow, view: SessionView, uid: string) {
+    if (!row.qrSecret || !row.qrToken) return undefined;
+    const secret = deps.vault.open(row.qrSecret, qrLabel(uid)).toString('utf8');
+    const elapsed = (deps.clock.now().getTime() - view.createdAt.getTime()) / 1000;
+    return qrImage(await qrPayload(row.qrToken, secret, elapsed));
+  }
 
   app.get(`${INTERACTION_PATH}/:uid/status`, async (request, reply) => {
     const d = await details(request, reply);
@@ -215,7 +244,8 @@ export function registerLoginRoutes(app: App, deps: OidcDeps, current: () => Oid
     if (!view) throw new AppError('session_not_found', 'the Mobile ID request is gone');
     reply.header('cache-control', 'no-store');
     if (view.state !== 'COMPLETE' || !view.outcome) {
-      return { state: 'RUNNING' };
+      const qr = await currentQr(row, view, uid);
+      return { state: 'RUNNING', ...(qr ? { qr } : {}) };
     }
     const { endResult } = view.outcome;
     return endResult === 'OK'

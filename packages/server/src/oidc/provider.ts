@@ -82,13 +82,11 @@ export function createProvider(options: ProviderOptions): OidcProvider {
   const placeholderKey = deps.vault.deriveKey('oidc-client-secret-placeholder');
   const ciba = createCibaHooks(deps, options.cibaIntervalSeconds);
 
+  // acr, amr and auth_time ride on the openid scope: every ID token says how the person logged in.
   const claims: Record<string, null | string[]> = {
-    acr: null,
-    amr: null,
-    auth_time: null,
     sid: null,
     iss: null,
-    openid: ['sub'],
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
   };
   for (const [scope, names] of Object.entries(SCOPE_CLAIMS)) claims[scope] = [...names];
   for (const name of PERSON_CLAIMS) if (!(name in claims)) claims[name] = null;
@@ -186,9 +184,11 @@ export function createProvider(options: ProviderOptions): OidcProvider {
     },
     async fetch(url, init) {
       // Only sandbox clients may register loopback URLs (ClientService refuses them for
-      // production): for those the special-use address guard is lifted, for nothing else.
+      // production clients): outside a production deployment the special-use address guard is
+      // lifted for literal loopback hosts, so a developer's RP on localhost works; for nothing
+      // else, and never in production (no fetches into the operator's own host).
       const target = new URL(url instanceof Request ? url.url : url);
-      if (config.features.sandbox.enabled && LOOPBACK_HOSTS.has(target.hostname)) {
+      if (config.env !== 'production' && LOOPBACK_HOSTS.has(target.hostname)) {
         const { dispatcher: _guard, ...rest } = init as RequestInit & { dispatcher?: unknown };
         return fetch(url, rest);
       }

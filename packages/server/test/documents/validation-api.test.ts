@@ -83,7 +83,7 @@ describe('POST /validation/v1/reports', () => {
       ],
     });
     // pdfsig with that root agrees.
-    expect(pdfsig(signed, nssDbTrusting(foreign.root.toString('pem')))[0]).toMatchObject({
+    expect((await pdfsig(signed, nssDbTrusting(foreign.root.toString('pem'))))[0]).toMatchObject({
       signatureValid: true,
       certificateTrusted: true,
     });

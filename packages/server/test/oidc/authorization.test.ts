@@ -153,4 +153,27 @@ describe('authorization endpoint and the log-in page — F12, F29', () => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
   });
+
+  it('ends an RP-initiated logout on the localized success page', async () => {
+    const browser = new TestBrowser();
+    const { response, url } = await browser.navigate(`${node.url}/oidc/session/end`, node.url);
+    expect(response?.status).toBe(200);
+    const html = (await response?.text()) ?? '';
+    // Without a session there is nothing to confirm: oidc-provider posts the form by itself.
+    expect(html).toContain('/oidc/session/end/confirm');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] as string;
+    const action = /action="([^"]+)"/.exec(html)?.[1] as string;
+    const confirm = await browser.fetch(new URL(action, url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }),
+    });
+    expect(confirm.status).toBe(303);
+    const done = await browser.navigate(
+      new URL(confirm.headers.get('location') as string, url),
+      node.url,
+    );
+    expect(await done.response?.text()).toContain('You are logged out.');
+    expect(done.response?.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
 });

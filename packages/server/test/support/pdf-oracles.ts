@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,11 +38,19 @@ export function nssDbTrusting(rootPem: string): string {
   return dir;
 }
 
-export function pdfsig(pdf: Uint8Array, nssDir: string): PdfsigSignature[] {
+/**
+ * Run pdfsig without blocking the event loop: pdfsig asks the OCSP responder named in the
+ * certificates (a test node in this very process) about each signer.
+ */
+export async function pdfsig(pdf: Uint8Array, nssDir: string): Promise<PdfsigSignature[]> {
   const file = join(scratchDir(), 'doc.pdf');
   writeFileSync(file, pdf);
-  const run = spawnSync('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' });
-  const blocks = run.stdout.split(/^Signature #\d+:$/m).slice(1);
+  const stdout = await new Promise<string>((resolve) => {
+    execFile('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' }, (_err, out) =>
+      resolve(out ?? ''),
+    );
+  });
+  const blocks = stdout.split(/^Signature #\d+:$/m).slice(1);
   return blocks.map((raw) => ({
     commonName: /Signer Certificate Common Name: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
     signatureValid: /Signature Validation: Signature is Valid\./.test(raw),

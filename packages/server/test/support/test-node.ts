@@ -44,6 +44,8 @@ export async function startTestNode(
     MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'silent',
     DATA_DIR: '/nonexistent-openmid-test-data-dir',
+    // The sandbox seeds persons and virtual phones; only its own tests turn it on.
+    SANDBOX: 'false',
     ...options.env,
   });
   const database = options.db ?? (await withTestDb());

@@ -5,6 +5,7 @@ import * as m0003 from './0003-pki.js';
 import * as m0004 from './0004-log-tree.js';
 import * as m0005 from './0005-registry.js';
 import * as m0007 from './0007-clients.js';
+import * as m0008 from './0008-sessions.js';
 import * as m0009 from './0009-oidc.js';
 import * as m0011 from './0011-documents.js';
 import * as m0012 from './0012-trust-anchors.js';
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0004-log-tree': m0004,
   '0005-registry': m0005,
   '0007-clients': m0007,
+  '0008-sessions': m0008,
   '0009-oidc': m0009,
   '0011-documents': m0011,
   '0012-trust-anchors': m0012,
