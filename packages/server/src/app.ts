@@ -20,7 +20,6 @@ import { opsRoutes } from './ops/ops-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { createServices } from './services.js';
-import type { SessionService } from './sessions/session-service.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
 
@@ -101,8 +100,7 @@ export async function buildApp(
       vault: ctx.vault,
       audit: ctx.audit,
       clients: ctx.clients,
-      // The sessions module is not on every build yet (oidc-deps.ts).
-      sessions: (ctx as Partial<{ sessions: SessionService }>).sessions,
+      sessions: ctx.sessions,
       registry: ctx.registry,
       rateLimiter: ctx.rateLimiter,
       log: app.log,
