@@ -7,6 +7,7 @@ import type { KeyVault } from '../keys/key-vault.js';
 import { keyedHash, sourcePseudonym } from '../keys/keyed-hash.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { createAttemptLimiter } from '../registry/attempt-limiter.js';
+import { text } from '../registry/person-input.js';
 import {
   findStaffById,
   findStaffByTokenHash,
@@ -192,7 +193,7 @@ export function createStaffService(deps: {
         const inserted = await insertStaff(trx, {
           id: randomUUID(),
           role: input.role,
-          name: input.name,
+          name: text('name', input.name, 200),
           tokenHash: tokenHash(token),
           createdBy: actor,
         });

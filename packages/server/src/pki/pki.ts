@@ -376,6 +376,11 @@ export async function createPkiService(deps: {
         presignedRequests.set(key, only.serialHex);
         return ocspResponseFor(only.serialHex);
       }
+      // RFC 6960 §2.3: a responder that is not authoritative for any of the certificates asked
+      // about answers unauthorized (this responder serves the issuing CA only).
+      if (!parsed.requests.some((r) => r.ourIssuer)) {
+        return ocspErrorResponse(OcspStatus.unauthorized);
+      }
       const now = clock.now();
       const entries = [];
       for (const r of parsed.requests) {

@@ -24,7 +24,8 @@ export const PHOTO_MAX_BYTES = 512 * 1024;
 // Control characters, and the bidirectional overrides that make one name look like another.
 const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
 
-function text(field: string, value: string, max: number): string {
+/** Trimmed NFC text of 1..max characters without control or bidi-override characters (400 otherwise). */
+export function text(field: string, value: string, max: number): string {
   const v = value.normalize('NFC').trim();
   if (v.length === 0) throw badRequest(`${field} must not be empty`);
   if (v.length > max) throw badRequest(`${field} is longer than ${max} characters`);

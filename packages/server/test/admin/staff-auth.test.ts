@@ -65,6 +65,18 @@ describe('admin API roles — SPEC §4.5', () => {
     expect(own.status).toBe(201);
   });
 
+  it('refuses a staff name with control characters, an unknown role or extra fields (400)', async () => {
+    for (const body of [
+      { role: 'officer', name: 'Eve\u202E' },
+      { role: 'root', name: 'Eve' },
+      { role: 'officer', name: 'Eve', admin: true },
+      { role: 'officer' },
+    ]) {
+      const r = await adminCall(node, 'POST', '/admin/v1/staff', { token: operator, body });
+      expect(r.status).toBe(400);
+    }
+  });
+
   it('refuses staff creation by an officer and an auditor (403)', async () => {
     for (const token of [officer, auditor]) {
       const r = await adminCall(node, 'POST', '/admin/v1/staff', {

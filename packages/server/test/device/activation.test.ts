@@ -166,6 +166,22 @@ describe('POST /device/v1/activations — SPEC F4', () => {
     expect((await r.json()).error).toBe('activation_code_invalid');
   });
 
+  it('lets only one of two simultaneous activations with one code succeed', async () => {
+    const { personId } = await registerPerson(node);
+    const code = await issueCode(node, personId);
+    const phones = [await makeTestDevice(), await makeTestDevice()];
+    const results = await Promise.all(
+      phones.map(async (d) => activate(node, d, await activationBody(d, code.activationCode))),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 400]);
+    const devices = await node.ctx.db
+      .selectFrom('devices')
+      .select('id')
+      .where('person_id', '=', personId)
+      .execute();
+    expect(devices).toHaveLength(1);
+  });
+
   it('accepts a code typed in lower case without hyphens', async () => {
     const { personId } = await registerPerson(node);
     const code = await issueCode(node, personId);

@@ -138,6 +138,23 @@ describe('OCSP — RFC 6960, checked with openssl ocsp', () => {
     expect(out).toContain(': unknown');
   });
 
+  it('answers unauthorized for a certificate of another issuer (RFC 6960 §2.3)', async () => {
+    // The issuing CA's own certificate is issued by the root, which this responder does not serve.
+    const out = (
+      await openssl([
+        'ocsp',
+        '-issuer',
+        root(),
+        '-cert',
+        ca(),
+        '-url',
+        `${node.url}/ocsp`,
+        '-no_nonce',
+      ])
+    ).out;
+    expect(out).toContain('unauthorized (6)');
+  });
+
   it('serves GET requests (RFC 6960 Appendix A.1)', async () => {
     const cert = await issue(node, 'auth');
     const reqFile = join(dir, 'get.req');
