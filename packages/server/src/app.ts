@@ -17,10 +17,10 @@ import type { App } from './http/types.js';
 import { type OidcModule, registerOidc } from './oidc/oidc-module.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerDocumentRoutes } from './rp-api/document-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { createServices } from './services.js';
-import type { SessionService } from './sessions/session-service.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
 
@@ -101,8 +101,7 @@ export async function buildApp(
       vault: ctx.vault,
       audit: ctx.audit,
       clients: ctx.clients,
-      // The sessions module is not on every build yet (oidc-deps.ts).
-      sessions: (ctx as Partial<{ sessions: SessionService }>).sessions,
+      sessions: ctx.sessions,
       registry: ctx.registry,
       rateLimiter: ctx.rateLimiter,
       log: app.log,
@@ -114,6 +113,7 @@ export async function buildApp(
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.
@@ -135,6 +135,15 @@ export async function buildApp(
     app.log.error({ err }, 'session sweeper failed'),
   );
   app.addHook('onClose', () => sweeper.stop());
+  // Documents past their retention are deleted (DOCUMENT_RETENTION_SECONDS), hourly on each node.
+  const purge = () =>
+    ctx.documents
+      .purgeExpired(ctx.db)
+      .catch((err: unknown) => app.log.error({ err }, 'document retention purge failed'));
+  await purge();
+  const purger = setInterval(purge, 3_600_000);
+  purger.unref();
+  app.addHook('onClose', async () => clearInterval(purger));
 
   if (!oidc) throw new Error('the OpenID Provider did not start');
   return { app, ctx, oidc };

@@ -6,6 +6,7 @@ import type { ClientServiceImpl } from './clients/clients.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import type { DocumentService } from './documents/document-service.js';
 import type { ValidationService } from './documents/validation-service.js';
 import type { KeyVault } from './keys/key-vault.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
@@ -34,6 +35,8 @@ export interface Services {
   pki: TrustServices;
   /** Signature validation (F17) and its trust list. */
   validation: ValidationService;
+  /** Document signing for relying parties (F16). */
+  documents: DocumentService;
   /** Persons, devices, activation codes (implements registry/registry-service.ts). */
   registry: PersonRegistry;
   /** Device activation and the device lifecycle (suspend, resume, revoke). */

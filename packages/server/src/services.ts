@@ -2,6 +2,7 @@ import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createDocumentService } from './documents/document-service.js';
 import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
@@ -67,5 +68,25 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
   });
-  return { audit, pki, rateLimiter, clients, registry, activation, staff, validation, sessions };
+  const documents = createDocumentService({
+    clock: infra.clock,
+    audit,
+    sessions,
+    registry,
+    pki,
+    maxBytes: infra.config.documentMaxBytes,
+    retentionSeconds: infra.config.documentRetentionSeconds,
+  });
+  return {
+    audit,
+    pki,
+    rateLimiter,
+    clients,
+    registry,
+    activation,
+    staff,
+    validation,
+    sessions,
+    documents,
+  };
 }

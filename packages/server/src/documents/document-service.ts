@@ -186,7 +186,7 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
         };
       }
       const text = `${request.documentName} — ${request.displayText ?? summary}`;
-      const started = await deps.sessions.start(db, {
+      const sessionRequest: StartSessionRequest = {
         clientId: request.clientId,
         kind: 'sign',
         subject: request.subject,
@@ -196,7 +196,13 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
           text.length > DISPLAY_TEXT_MAX ? `${text.slice(0, DISPLAY_TEXT_MAX - 1)}…` : text,
         origin: 'document',
         actor: request.actor,
-      });
+      };
+      const started =
+        request.idempotency && deps.sessions.startWith
+          ? await deps.sessions.startWith(db, sessionRequest, { idempotency: request.idempotency })
+          : await deps.sessions.start(db, sessionRequest);
+      // A repeated request (same Idempotency-Key) got the first session back: keep its document.
+      if (await findBySession(db, request.clientId, started.sessionId)) return started;
       const id = randomUUID();
       await db.transaction().execute(async (trx) => {
         await insertDocument(trx, {

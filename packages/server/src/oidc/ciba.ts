@@ -12,7 +12,7 @@ import { assuranceOf } from './assurance.js';
 import { createGrant } from './grant.js';
 import { oauthErrorOf } from './mid-outcome.js';
 import { claimsParameterNames, claimsToAsk } from './oidc-claims.js';
-import { type OidcDeps, sessionsOf } from './oidc-deps.js';
+import type { OidcDeps } from './oidc-deps.js';
 import {
   claimMidSessionResolution,
   findMidSession,
@@ -48,7 +48,7 @@ export function createCibaHooks(deps: OidcDeps, intervalSeconds: number) {
     const ref = cibaRef(authReqId);
     const row = await findMidSession(deps.db, ref);
     if (!row || row.resolvedAt) return;
-    const view = await sessionsOf(deps).get(deps.db, row.clientId, row.sessionId);
+    const view = await deps.sessions.get(deps.db, row.clientId, row.sessionId);
     if (view?.state !== 'COMPLETE' || !view.outcome) return;
     if (!(await claimMidSessionResolution(deps.db, ref, row.sessionId, deps.clock.now()))) return;
     const request = await provider.BackchannelAuthenticationRequest.find(authReqId, {
@@ -88,7 +88,7 @@ export function createCibaHooks(deps: OidcDeps, intervalSeconds: number) {
   async function watch(authReqId: string, clientId: string, sessionId: string): Promise<void> {
     const deadline = deps.clock.now().getTime() + (deps.config.sessions.timeoutSeconds + 30) * 1000;
     while (!deps.shutdownSignal.aborted && deps.clock.now().getTime() < deadline) {
-      const view = await sessionsOf(deps).waitForCompletion(
+      const view = await deps.sessions.waitForCompletion(
         clientId,
         sessionId,
         25_000,
@@ -146,9 +146,6 @@ export function createCibaHooks(deps: OidcDeps, intervalSeconds: number) {
       account: { accountId: string },
       client: { clientId: string },
     ) {
-      if (!deps.sessions) {
-        throw new errors.TemporarilyUnavailable('Mobile ID is not available on this node');
-      }
       const record = await deps.clients.get(deps.db, client.clientId);
       const person = await deps.registry.getPerson(deps.db, account.accountId);
       if (!record || !person) throw new errors.UnknownUserId('no active Mobile ID user');
@@ -162,7 +159,7 @@ export function createCibaHooks(deps: OidcDeps, intervalSeconds: number) {
       const bindingMessage = ctx.oidc.params?.binding_message;
       let started: Awaited<ReturnType<SessionService['start']>>;
       try {
-        started = await sessionsOf(deps).start(deps.db, {
+        started = await deps.sessions.start(deps.db, {
           clientId: client.clientId,
           kind: 'auth',
           subject: { nationalId: person.nationalId },

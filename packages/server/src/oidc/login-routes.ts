@@ -13,7 +13,7 @@ import { LOGIN_CSS, LOGIN_JS } from './login-assets.js';
 import { MESSAGES, pickLocale } from './login-messages.js';
 import { renderLoginPage } from './login-page.js';
 import { claimsParameterNames, claimsToAsk } from './oidc-claims.js';
-import { type OidcDeps, sessionsOf } from './oidc-deps.js';
+import type { OidcDeps } from './oidc-deps.js';
 import {
   claimMidSessionResolution,
   findMidSession,
@@ -173,11 +173,11 @@ export function registerLoginRoutes(app: App, deps: OidcDeps, current: () => Oid
       }
       const previous = await findMidSession(deps.db, ref(uid));
       if (previous && !previous.resolvedAt) {
-        await sessionsOf(deps)
+        await deps.sessions
           .cancel(deps.db, previous.clientId, previous.sessionId, `client:${previous.clientId}`)
           .catch(() => undefined);
       }
-      const started = await sessionsOf(deps).start(deps.db, {
+      const started = await deps.sessions.start(deps.db, {
         clientId: record.clientId,
         kind: 'auth',
         ...(subject ? { subject } : {}),
@@ -235,7 +235,7 @@ export function registerLoginRoutes(app: App, deps: OidcDeps, current: () => Oid
     if (!row) throw new AppError('session_not_found', 'no Mobile ID request was started');
     const abort = new AbortController();
     request.raw.on('close', () => abort.abort());
-    const view = await sessionsOf(deps).waitForCompletion(
+    const view = await deps.sessions.waitForCompletion(
       row.clientId,
       row.sessionId,
       row.qrSecret ? QR_FRAME_MS : STATUS_WAIT_MS,
@@ -263,7 +263,7 @@ export function registerLoginRoutes(app: App, deps: OidcDeps, current: () => Oid
       return htmlError(reply, request, 400, (error as Error).message);
     }
     const row = await findMidSession(deps.db, ref(uid));
-    const view = row ? await sessionsOf(deps).get(deps.db, row.clientId, row.sessionId) : undefined;
+    const view = row ? await deps.sessions.get(deps.db, row.clientId, row.sessionId) : undefined;
     const outcome = view?.outcome;
     if (!row || !outcome || outcome.endResult !== 'OK' || !outcome.personId) {
       return htmlError(reply, request, 409, MESSAGES.en.errGeneric);

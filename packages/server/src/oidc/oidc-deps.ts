@@ -3,7 +3,6 @@ import type { ClientService } from '../clients/client-service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { AppError } from '../errors.js';
 import type { KeyVault } from '../keys/key-vault.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { RegistryService } from '../registry/registry-service.js';
@@ -17,22 +16,10 @@ export interface OidcDeps {
   vault: KeyVault;
   audit: AuditService;
   clients: ClientService;
-  /**
-   * Mobile ID sessions (sessions/). Absent on a node built before the sessions module is wired:
-   * discovery, keys and tokens work, log-ins and CIBA requests answer "unavailable".
-   */
-  sessions: SessionService | undefined;
+  sessions: SessionService;
   registry: RegistryService;
   rateLimiter: RateLimiter;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Aborted at shutdown: background waits end. */
   shutdownSignal: AbortSignal;
-}
-
-/** The session service, or a 503 problem when this node has none. */
-export function sessionsOf(deps: OidcDeps): SessionService {
-  if (!deps.sessions) {
-    throw new AppError('service_unavailable', 'Mobile ID log-in is not available on this node');
-  }
-  return deps.sessions;
 }

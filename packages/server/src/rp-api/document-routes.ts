@@ -1,8 +1,8 @@
 import type { Static } from 'typebox';
 import type { AppContext } from '../context.js';
-import type { DocumentService } from '../documents/document-service.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
+import { requestFingerprint } from '../sessions/sessions.js';
 import { requireClient } from './client-auth.js';
 import { bodyLimitFor, DocumentSignatureBody, decodeDocumentBase64 } from './document-schemas.js';
 
@@ -10,10 +10,7 @@ import { bodyLimitFor, DocumentSignatureBody, decodeDocumentBase64 } from './doc
  * Document signing for relying parties (`POST /rp/v1/documents/signature`, SPEC §4.3). The
  * signed document arrives in the session result (`GET /rp/v1/sessions/{id}` → `document`).
  */
-export async function registerDocumentRoutes(
-  app: App,
-  ctx: AppContext & { documents: DocumentService },
-): Promise<void> {
+export async function registerDocumentRoutes(app: App, ctx: AppContext): Promise<void> {
   app.addHook('onRequest', requireClient(ctx));
   app.post(
     '/rp/v1/documents/signature',
@@ -27,6 +24,7 @@ export async function registerDocumentRoutes(
       const body = request.body as Static<typeof DocumentSignatureBody>;
       const document = decodeDocumentBase64(body.document, 'document');
       const v = body.visibleSignature;
+      const key = request.headers['idempotency-key'];
       const started = await ctx.documents.startSigning(ctx.db, {
         clientId: client.clientId,
         actor: client.actor,
@@ -38,6 +36,14 @@ export async function registerDocumentRoutes(
         ...(body.displayText !== undefined ? { displayText: body.displayText } : {}),
         ...(body.keep !== undefined ? { keep: body.keep } : {}),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        ...(typeof key === 'string'
+          ? {
+              idempotency: {
+                key,
+                requestHash: requestFingerprint('POST', '/rp/v1/documents/signature', body),
+              },
+            }
+          : {}),
         ...(v
           ? {
               visible: {

@@ -27,6 +27,9 @@ export async function sessionJson(
   if (view.state === 'RUNNING' || !view.outcome) return { state: 'RUNNING' };
   const o = view.outcome;
   const body: Record<string, unknown> = { state: 'COMPLETE', result: { endResult: o.endResult } };
+  // Document signing (F16): the signed document, assembled on the first poll after completion.
+  const document =
+    view.origin === 'document' ? await ctx.documents.completedDocument(ctx.db, view) : undefined;
   if (o.endResult !== 'OK') return body;
   if (o.signature) {
     body.signature = {
@@ -39,6 +42,7 @@ export async function sessionJson(
   if (o.ocspResponse) body.ocspResponse = b64(o.ocspResponse);
   const subject = await ctx.sessions.subjectOf(ctx.db, view);
   if (subject) body.subject = subject;
+  if (document) body.document = b64(document);
   return body;
 }
 

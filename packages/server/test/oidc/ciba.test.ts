@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -106,11 +106,7 @@ async function startRp(publicJwk: Record<string, unknown>, tls: { key: string; c
   };
 }
 
-// The phone's side (/device/v1 requests) comes with the sessions module; until it is part of the
-// build these journeys cannot run.
-const withSessions = existsSync(new URL('../../src/sessions/sessions.ts', import.meta.url));
-
-describe.skipIf(!withSessions)('CIBA poll and ping — OpenID CIBA Core 1.0, F12', () => {
+describe('CIBA poll and ping — OpenID CIBA Core 1.0, F12', () => {
   let node: TestNode;
   let citizen: Citizen;
   let rp: Awaited<ReturnType<typeof startRp>>;
