@@ -42,9 +42,9 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'OpenMID',
-    `  wallet:           ${u}/wallet`,
-    `  consoles:         ${u}/console`,
-    `  demo RP:          ${u}/demo-rp`,
+    // The web apps (wallet, consoles, demo RP) are not built yet; say so rather than print dead links.
+    `  wallet, consoles, demo RP: not built yet (issues 7 and 8); use mid-device and the APIs below`,
+    `  admin API:        ${u}/admin/v1 (docs/admin-api.md)`,
     `  RP REST API:      ${u}/rp/v1 (docs/rp-api.md; OpenAPI at ${u}/openapi.json)`,
     `  OIDC discovery:   ${u}/.well-known/openid-configuration`,
   ];
