@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
 import { type BuiltApp, buildApp } from './app.js';
 import { type Bus, createInProcessBus } from './bus/bus.js';
 import { createPostgresBus } from './bus/pg-bus.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import type { AppContext } from './context.js';
 import { type OpenedDb, openDb } from './db/db.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createKeyVault } from './keys/key-vault.js';
@@ -69,7 +71,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     let simulator: { stop(): void } | undefined;
     if (config.features.sandbox.enabled) {
       // Seeded through the node's own HTTP API (the virtual phones activate like real ones).
-      sandbox = await seedSandbox(built.ctx, url);
+      sandbox = await seedSandboxOnce(built.ctx, url);
       simulator = await startSandboxSimulator(built.ctx, (err) =>
         built.app.log.warn({ err }, 'sandbox virtual phone failed to answer'),
       );
@@ -95,4 +97,22 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     if (ownsDb) await opened.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Nodes starting together on one PostgreSQL database take turns to seed (it runs through HTTP in
+ * many transactions, so a transaction lock cannot cover it); the later one finds everything there.
+ * PGlite has one node and one connection, so it needs no lock (and holding its connection would
+ * deadlock the seeding).
+ */
+async function seedSandboxOnce(ctx: AppContext, url: string): Promise<SandboxSummary> {
+  if (ctx.dbKind !== 'postgres') return seedSandbox(ctx, url);
+  return ctx.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext('openmid.sandbox_seed'))`.execute(conn);
+    try {
+      return await seedSandbox(ctx, url);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('openmid.sandbox_seed'))`.execute(conn);
+    }
+  });
 }
