@@ -14,6 +14,7 @@ import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
+import type { WalletTables } from '../wallet/wallet-tables.js';
 import type { CoreTables } from './core-tables.js';
 
 export interface Database
@@ -28,4 +29,5 @@ export interface Database
     OidcTables,
     DocumentTables,
     SessionTables,
-    SandboxTables {}
+    SandboxTables,
+    WalletTables {}
