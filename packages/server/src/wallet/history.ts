@@ -38,7 +38,7 @@ export function historyKindOf(entry: Pick<LogEntry, 'type' | 'data'>): HistoryKi
   return 'security';
 }
 
-const FAILED = /(failed|locked|blocked|forbidden|rate_limited|reported_not_me)$/;
+const FAILED = /\.(failed|locked|pin_blocked|forbidden|rate_limited|reported_not_me)$/;
 
 function byOf(actor: string): HistoryEntry['by'] {
   const prefix = actor.split(':', 1)[0] ?? '';

@@ -5,7 +5,7 @@ import {
   type KeyProvisioning,
   PIN_LENGTH,
   WebCryptoKeyStore,
-} from '@openmid/device';
+} from '@openmid/device/browser';
 import { type FormEvent, useState } from 'react';
 import { useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';

@@ -1,4 +1,4 @@
-import { isDeviceError } from '@openmid/device';
+import { isDeviceError } from '@openmid/device/browser';
 import { HISTORY_KINDS, type HistoryEntry, type HistoryKind } from '@openmid/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useLanguage, useT } from '../../ui/i18n.js';
@@ -74,7 +74,8 @@ export function HistoryList({ entries, locale }: { entries: HistoryEntry[]; loca
   return (
     <ul className="history" data-testid="history">
       {entries.map((e) => {
-        const key = EVENT_KEYS[e.event];
+        const key: MessageKey | undefined =
+          e.kind === 'data_release' ? 'ev_claims' : EVENT_KEYS[e.event];
         const ok = e.result === 'OK';
         return (
           <li key={e.id} data-kind={e.kind} data-event={e.event}>

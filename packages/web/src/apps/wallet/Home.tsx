@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useT } from '../../ui/i18n.js';
 import { Link } from '../../ui/router.js';
 import { BASE } from './base.js';
+import { Icon } from './icons.js';
 import { kindKey } from './labels.js';
 import { messages } from './messages.js';
 import { enablePush, pushSupported } from './push.js';
@@ -107,30 +108,22 @@ export function Home() {
       </section>
       <nav className="tiles" aria-label={t('tilesLabel')}>
         <Link base={BASE} to="/scan" className="tile">
-          <span className="icon" aria-hidden="true">
-            ⌗
-          </span>
+          <Icon name="qr" />
           {t('tileScan')}
         </Link>
         <Link base={BASE} to="/history" className="tile">
-          <span className="icon" aria-hidden="true">
-            ☰
-          </span>
+          <Icon name="list" />
           {t('tileHistory')}
         </Link>
         {/* The ID card screen (engineer idcard: src/apps/wallet/idcard/*, route '/idcard'). */}
         {hasIdCard && (
           <Link base={BASE} to="/idcard" className="tile">
-            <span className="icon" aria-hidden="true">
-              ▭
-            </span>
+            <Icon name="card" />
             {t('tileIdCard')}
           </Link>
         )}
         <Link base={BASE} to="/security" className="tile">
-          <span className="icon" aria-hidden="true">
-            ⚿
-          </span>
+          <Icon name="lock" />
           {t('tileSecurity')}
         </Link>
       </nav>

@@ -1,4 +1,4 @@
-import { isDeviceError, pinName } from '@openmid/device';
+import { isDeviceError, pinName } from '@openmid/device/browser';
 import type { PendingRequest } from '@openmid/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useT } from '../../ui/i18n.js';

@@ -1,4 +1,4 @@
-import { isDeviceError } from '@openmid/device';
+import { isDeviceError } from '@openmid/device/browser';
 import { parseQrPayload } from '@openmid/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../ui/i18n.js';

@@ -1,4 +1,4 @@
-import { isDeviceError, PIN_LENGTH, type PinCounters, pinName } from '@openmid/device';
+import { isDeviceError, PIN_LENGTH, type PinCounters, pinName } from '@openmid/device/browser';
 import type { DeviceKeyPurpose, DeviceStatusResponse } from '@openmid/protocol';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useT } from '../../ui/i18n.js';

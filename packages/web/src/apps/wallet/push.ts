@@ -1,4 +1,4 @@
-import type { DeviceClient } from '@openmid/device';
+import type { DeviceClient } from '@openmid/device/browser';
 
 export function pushSupported(): boolean {
   return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;

@@ -4,7 +4,7 @@ import {
   isDeviceError,
   WebCryptoKeyStore,
   type WebCryptoKeyStoreRecord,
-} from '@openmid/device';
+} from '@openmid/device/browser';
 import type { PendingRequest } from '@openmid/protocol';
 import {
   createContext,
