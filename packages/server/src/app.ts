@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
+import { registerDeclarationRoutes } from './admin/declaration-routes.js';
 import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
@@ -114,6 +115,7 @@ export async function buildApp(
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.
