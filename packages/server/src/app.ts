@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerWebApps } from '@openmid/web/server';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
 import { registerDeclarationRoutes } from './admin/declaration-routes.js';
@@ -24,6 +25,7 @@ import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { createServices } from './services.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
+import { registerWalletRoutes } from './wallet/wallet-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -112,10 +114,13 @@ export async function buildApp(
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerWalletRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
+  // The browser apps (wallet, portal, consoles, developer portal, verifier), built by Vite.
+  await app.register(async (scope) => registerWebApps(scope));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

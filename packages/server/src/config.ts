@@ -69,6 +69,12 @@ export interface Config {
     /** New sessions per client per minute. */
     readonly clientLimitPerMinute: number;
   };
+  readonly push: {
+    /** VAPID `sub`: how a push service reaches the operator (mailto: or https: URL). */
+    readonly subject: string;
+    /** Deliver pushes to loopback/private addresses and over http (tests only; SSRF guard). */
+    readonly allowPrivateEndpoints: boolean;
+  };
   readonly oidc: {
     /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
     readonly cibaIntervalSeconds: number;
@@ -208,6 +214,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (nodeEnv === 'production' && sandbox) {
     errors.add('SANDBOX', 'sandbox seeding is refused in production');
   }
+  const pushSubject =
+    env.PUSH_SUBJECT || (publicUrl.startsWith('https:') ? publicUrl : 'mailto:operator@localhost');
+  if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(pushSubject)) {
+    errors.add('PUSH_SUBJECT', 'must be a mailto: address or an https: URL');
+  }
+  const pushAllowPrivate = bool(env, errors, 'PUSH_ALLOW_PRIVATE_ENDPOINTS', false);
+  if (nodeEnv === 'production' && pushAllowPrivate) {
+    errors.add('PUSH_ALLOW_PRIVATE_ENDPOINTS', 'is refused in production');
+  }
   const config: Config = {
     env: nodeEnv,
     port,
@@ -290,6 +305,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
         100_000_000,
       ),
     },
+    push: { subject: pushSubject, allowPrivateEndpoints: pushAllowPrivate },
     oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
@@ -327,5 +343,7 @@ export const CONFIG_VARIABLES = [
   'SESSION_PERSON_LIMIT_PER_MINUTE',
   'SESSION_CLIENT_LIMIT_PER_MINUTE',
   'OIDC_CIBA_INTERVAL_SECONDS',
+  'PUSH_SUBJECT',
+  'PUSH_ALLOW_PRIVATE_ENDPOINTS',
   'SHUTDOWN_GRACE_MS',
 ] as const;

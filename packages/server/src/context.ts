@@ -15,6 +15,7 @@ import type { TrustServices } from './pki/pki-service.js';
 import type { ActivationService } from './registry/activation.js';
 import type { PersonRegistry } from './registry/registry.js';
 import type { SessionServiceImpl } from './sessions/sessions.js';
+import type { PushService } from './wallet/push-service.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -51,6 +52,8 @@ export interface Services {
   clients: ClientServiceImpl;
   /** Mobile ID sessions: auth, certificate choice, signature (implements sessions/session-service.ts). */
   sessions: SessionServiceImpl;
+  /** Web Push to the wallet (VAPID): wakes a device when a request for it starts. */
+  push: PushService;
 }
 
 export type AppContext = Infrastructure & Services;

@@ -11,6 +11,7 @@ import { createPkiService } from './pki/pki.js';
 import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
+import { createPushService } from './wallet/push-service.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -51,6 +52,13 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
     maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
+  const push = createPushService({
+    db: infra.db,
+    vault: infra.vault,
+    subject: infra.config.push.subject,
+    allowPrivateEndpoints: infra.config.push.allowPrivateEndpoints,
+    ttlSeconds: infra.config.sessions.timeoutSeconds,
+  });
   const sessions = createSessionService({
     db: infra.db,
     clock: infra.clock,
@@ -63,6 +71,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     registry,
     pki,
     rateLimiter,
+    push,
   });
   const validation = createValidationService({
     clock: infra.clock,
@@ -102,5 +111,6 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     sessions,
     documents,
     declarations,
+    push,
   };
 }

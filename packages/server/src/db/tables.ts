@@ -15,6 +15,7 @@ import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
+import type { WalletTables } from '../wallet/wallet-tables.js';
 import type { CoreTables } from './core-tables.js';
 
 export interface Database
@@ -30,4 +31,5 @@ export interface Database
     DocumentTables,
     SessionTables,
     SandboxTables,
-    DeclarationTables {}
+    DeclarationTables,
+    WalletTables {}

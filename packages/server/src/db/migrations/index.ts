@@ -10,6 +10,7 @@ import * as m0009 from './0009-oidc.js';
 import * as m0011 from './0011-documents.js';
 import * as m0012 from './0012-trust-anchors.js';
 import * as m0013 from './0013-call-centre.js';
+import * as m0014 from './0014-wallet.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0011-documents': m0011,
   '0012-trust-anchors': m0012,
   '0013-call-centre': m0013,
+  '0014-wallet': m0014,
 };
