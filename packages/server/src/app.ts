@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerWebApps } from '@openmid/web/server';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
+import { registerDeclarationRoutes } from './admin/declaration-routes.js';
 import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
@@ -117,6 +118,7 @@ export async function buildApp(
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
   // The browser apps (wallet, portal, consoles, developer portal, verifier), built by Vite.
   await app.register(async (scope) => registerWebApps(scope));
 

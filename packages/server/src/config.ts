@@ -24,6 +24,12 @@ export interface Config {
   readonly documentMaxBytes: number;
   /** Seconds a document sent for signing (and its signed result) is kept unless the RP keeps it. */
   readonly documentRetentionSeconds: number;
+  /**
+   * Font files (TrueType/OpenType, or the first face of a collection) tried in order for
+   * characters the shipped DejaVu Sans lacks (CJK) when text is drawn into a PDF; missing files
+   * are skipped.
+   */
+  readonly pdfFallbackFonts: readonly string[];
   readonly features: {
     readonly sandbox: { readonly enabled: boolean };
   };
@@ -77,6 +83,12 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Debian's CJK fonts (fonts-wqy-microhei, fonts-noto-cjk), used when installed. */
+export const DEFAULT_PDF_FALLBACK_FONTS = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+] as const;
 
 class ConfigErrors {
   readonly problems: string[] = [];
@@ -244,6 +256,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       60,
       365 * 24 * 3600,
     ),
+    pdfFallbackFonts: (env.PDF_FALLBACK_FONTS ?? DEFAULT_PDF_FALLBACK_FONTS.join(','))
+      .split(',')
+      .map((path) => path.trim())
+      .filter((path) => path.length > 0),
     features: { sandbox: { enabled: sandbox } },
     pki: {
       caCurve: oneOf(env, errors, 'CA_CURVE', ['P-256', 'P-384'] as const, 'P-384'),
@@ -312,6 +328,7 @@ export const CONFIG_VARIABLES = [
   'BODY_LIMIT',
   'DOCUMENT_MAX_BYTES',
   'DOCUMENT_RETENTION_SECONDS',
+  'PDF_FALLBACK_FONTS',
   'CA_CURVE',
   'CERT_VALIDITY_DAYS',
   'CRL_VALIDITY_SECONDS',

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { StaffService } from './admin/staff-service.js';
 import type { AuditService } from './audit/audit-service.js';
 import type { Bus } from './bus/bus.js';
+import type { DeclarationService } from './callcentre/declaration-service.js';
 import type { ClientServiceImpl } from './clients/clients.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -38,6 +39,8 @@ export interface Services {
   validation: ValidationService;
   /** Document signing for relying parties (F16). */
   documents: DocumentService;
+  /** Call-centre declarations confirmed on the phone (F19). */
+  declarations: DeclarationService;
   /** Persons, devices, activation codes (implements registry/registry-service.ts). */
   registry: PersonRegistry;
   /** Device activation and the device lifecycle (suspend, resume, revoke). */

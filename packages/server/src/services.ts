@@ -1,8 +1,10 @@
 import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
+import { createDeclarationService } from './callcentre/declaration-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
 import { createDocumentService } from './documents/document-service.js';
+import { createPdfFonts } from './documents/pdf-fonts.js';
 import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
@@ -77,6 +79,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
   });
+  const fonts = createPdfFonts(infra.config.pdfFallbackFonts);
   const documents = createDocumentService({
     clock: infra.clock,
     audit,
@@ -85,6 +88,16 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
     retentionSeconds: infra.config.documentRetentionSeconds,
+    fonts,
+  });
+  const declarations = createDeclarationService({
+    clock: infra.clock,
+    audit,
+    clients,
+    sessions,
+    documents,
+    registry,
+    fonts,
   });
   return {
     audit,
@@ -97,6 +110,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     validation,
     sessions,
     documents,
+    declarations,
     push,
   };
 }

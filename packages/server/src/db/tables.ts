@@ -5,6 +5,7 @@
 
 import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
+import type { DeclarationTables } from '../callcentre/declaration-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { DocumentTables } from '../documents/document-tables.js';
@@ -30,4 +31,5 @@ export interface Database
     DocumentTables,
     SessionTables,
     SandboxTables,
+    DeclarationTables,
     WalletTables {}
