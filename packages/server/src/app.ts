@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerWebApps } from '@openmid/web/server';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
+import { registerDeclarationRoutes } from './admin/declaration-routes.js';
 import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
@@ -27,6 +29,7 @@ import { registerCredentialTrustRoutes } from './trust/credential-routes.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
 import { registerVerifierEnrolmentRoutes } from './verifier-api/enrolment-routes.js';
+import { registerWalletRoutes } from './wallet/wallet-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -115,6 +118,7 @@ export async function buildApp(
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerWalletRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
@@ -122,6 +126,9 @@ export async function buildApp(
   await app.register(async (scope) => registerCredentialTrustRoutes(scope as App, ctx));
   await app.register(async (scope) => registerVerifierAdminRoutes(scope as App, ctx));
   await app.register(async (scope) => registerVerifierEnrolmentRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
+  // The browser apps (wallet, portal, consoles, developer portal, verifier), built by Vite.
+  await app.register(async (scope) => registerWebApps(scope));
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

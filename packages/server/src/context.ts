@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { StaffService } from './admin/staff-service.js';
 import type { AuditService } from './audit/audit-service.js';
 import type { Bus } from './bus/bus.js';
+import type { DeclarationService } from './callcentre/declaration-service.js';
 import type { ClientServiceImpl } from './clients/clients.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -16,6 +17,7 @@ import type { ActivationService } from './registry/activation.js';
 import type { PersonRegistry } from './registry/registry.js';
 import type { SessionServiceImpl } from './sessions/sessions.js';
 import type { VerifierService } from './verifiers/verifier-service.js';
+import type { PushService } from './wallet/push-service.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -39,6 +41,8 @@ export interface Services {
   validation: ValidationService;
   /** Document signing for relying parties (F16). */
   documents: DocumentService;
+  /** Call-centre declarations confirmed on the phone (F19). */
+  declarations: DeclarationService;
   /** Persons, devices, activation codes (implements registry/registry-service.ts). */
   registry: PersonRegistry;
   /** Device activation and the device lifecycle (suspend, resume, revoke). */
@@ -54,6 +58,8 @@ export interface Services {
   credentials: CredentialService;
   /** The verifier registry: roles, organisations, verifier devices (F21). */
   verifiers: VerifierService;
+  /** Web Push to the wallet (VAPID): wakes a device when a request for it starts. */
+  push: PushService;
 }
 
 export type AppContext = Infrastructure & Services;

@@ -1,9 +1,11 @@
 import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
+import { createDeclarationService } from './callcentre/declaration-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
 import { createCredentialService } from './credentials/credential-service.js';
 import { createDocumentService } from './documents/document-service.js';
+import { createPdfFonts } from './documents/pdf-fonts.js';
 import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
@@ -11,6 +13,7 @@ import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
 import { createVerifierService } from './verifiers/verifier-service.js';
+import { createPushService } from './wallet/push-service.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -51,6 +54,13 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
     maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
+  const push = createPushService({
+    db: infra.db,
+    vault: infra.vault,
+    subject: infra.config.push.subject,
+    allowPrivateEndpoints: infra.config.push.allowPrivateEndpoints,
+    ttlSeconds: infra.config.sessions.timeoutSeconds,
+  });
   const sessions = createSessionService({
     db: infra.db,
     clock: infra.clock,
@@ -63,6 +73,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     registry,
     pki,
     rateLimiter,
+    push,
   });
   const validation = createValidationService({
     clock: infra.clock,
@@ -70,6 +81,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
   });
+  const fonts = createPdfFonts(infra.config.pdfFallbackFonts);
   const documents = createDocumentService({
     clock: infra.clock,
     audit,
@@ -78,6 +90,16 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
     retentionSeconds: infra.config.documentRetentionSeconds,
+    fonts,
+  });
+  const declarations = createDeclarationService({
+    clock: infra.clock,
+    audit,
+    clients,
+    sessions,
+    documents,
+    registry,
+    fonts,
   });
   // The ID card follows the device certificates: it registers a status listener on pki here.
   const credentials = createCredentialService({
@@ -113,5 +135,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     validation,
     sessions,
     documents,
+    declarations,
+    push,
   };
 }

@@ -5,6 +5,7 @@
 
 import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
+import type { DeclarationTables } from '../callcentre/declaration-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { CredentialTables } from '../credentials/credential-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
@@ -16,6 +17,7 @@ import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
 import type { VerifierTables } from '../verifiers/verifier-tables.js';
+import type { WalletTables } from '../wallet/wallet-tables.js';
 import type { CoreTables } from './core-tables.js';
 
 export interface Database
@@ -31,5 +33,7 @@ export interface Database
     DocumentTables,
     SessionTables,
     SandboxTables,
+    DeclarationTables,
+    WalletTables,
     CredentialTables,
     VerifierTables {}

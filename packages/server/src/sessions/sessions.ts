@@ -21,6 +21,7 @@ import type { KeyVault } from '../keys/key-vault.js';
 import type { LimitRule, RateLimiter } from '../limits/rate-limiter.js';
 import type { PkiService } from '../pki/pki-service.js';
 import type { Device, RegistryService } from '../registry/registry-service.js';
+import type { PushService } from '../wallet/push-service.js';
 import { claimValues } from './claim-values.js';
 import { isUniqueViolation } from './session-errors.js';
 import type {
@@ -116,6 +117,8 @@ export interface SessionDeps {
   registry: RegistryService;
   pki: PkiService;
   rateLimiter: RateLimiter;
+  /** Wakes the wallet of the device a new request is for (Web Push); optional in unit tests. */
+  push?: Pick<PushService, 'notifyDevice'> | undefined;
 }
 
 function keyOf(kind: SessionRow['kind']): 'auth' | 'sign' {
@@ -592,7 +595,16 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     }
     started.inc({ kind: request.kind, flow: base.flow });
     if (endedAtStart) completed.inc({ kind: request.kind, end_result: endedAtStart });
-    else if (base.deviceId) await publish(deviceTopic(base.deviceId));
+    else if (base.deviceId) {
+      await publish(deviceTopic(base.deviceId));
+      // Never awaited: a slow or failing push service must not delay or fail the RP's request.
+      deps.push?.notifyDevice(base.deviceId, {
+        type: 'request',
+        sessionId: id,
+        kind: request.kind,
+        rpName: client.clientName,
+      });
+    }
     return response;
   }
 

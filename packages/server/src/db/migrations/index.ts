@@ -9,6 +9,8 @@ import * as m0008 from './0008-sessions.js';
 import * as m0009 from './0009-oidc.js';
 import * as m0011 from './0011-documents.js';
 import * as m0012 from './0012-trust-anchors.js';
+import * as m0013 from './0013-call-centre.js';
+import * as m0014 from './0014-wallet.js';
 import * as m0016 from './0016-credentials.js';
 
 /**
@@ -26,5 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0009-oidc': m0009,
   '0011-documents': m0011,
   '0012-trust-anchors': m0012,
+  '0013-call-centre': m0013,
+  '0014-wallet': m0014,
   '0016-credentials': m0016,
 };

@@ -1,0 +1,7 @@
+export { WEB_APPS, type WebAppName } from './apps.js';
+export {
+  defaultWebDistDir,
+  registerWebApps,
+  WEB_APP_CSP,
+  type WebAppsOptions,
+} from './web-apps-routes.js';
