@@ -23,7 +23,8 @@ describe('usage log entries (F22)', () => {
     );
     expect(historyKindOf(entry('session.sign.completed'))).toBe('signature');
     expect(historyKindOf(entry('document.signed'))).toBe('signature');
-    expect(historyKindOf(entry('presentation.verified'))).toBe('presentation');
+    expect(historyKindOf(entry('credential.presented'))).toBe('presentation');
+    expect(historyKindOf(entry('credential.issued'))).toBe('security');
     expect(historyKindOf(entry('device.pin_blocked'))).toBe('security');
     expect(historyKindOf(entry('person.viewed'))).toBe('security');
   });

@@ -46,6 +46,8 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   'certificate.resumed': 'ev_cert_resumed',
   'session.reported_not_me': 'ev_not_me',
   'session.rate_limited': 'ev_rate_limited',
+  'credential.issued': 'ev_credential_issued',
+  'credential.presented': 'ev_presented',
 };
 
 const FILTER_KEYS: Record<HistoryKind | 'all', MessageKey> = {

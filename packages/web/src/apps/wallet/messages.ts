@@ -207,6 +207,8 @@ export const messages = {
     forget: 'Remove Mobile ID from this phone',
     forgetConfirm:
       'Your keys are deleted from this phone for good. You will need a new activation code from an officer.',
+    ev_credential_issued: 'Digital ID card issued',
+    ev_presented: 'ID card shown to a verifier',
   },
   az: {
     title: 'OpenMID Pulqabı',
@@ -413,6 +415,8 @@ export const messages = {
     forget: 'Mobil ID-ni bu telefondan sil',
     forgetConfirm:
       'Açarlarınız bu telefondan birdəfəlik silinəcək. Əməkdaşdan yeni aktivləşdirmə kodu lazım olacaq.',
+    ev_credential_issued: 'Rəqəmsal şəxsiyyət vəsiqəsi verildi',
+    ev_presented: 'Vəsiqə yoxlayana təqdim edildi',
   },
   'zh-Hant': {
     title: 'OpenMID 錢包',
@@ -609,6 +613,8 @@ export const messages = {
     lostPhone: '手機遺失了嗎？請在自助服務入口暫停使用，或撥打客服專線。',
     forget: '從此手機移除行動身分',
     forgetConfirm: '您的金鑰將從此手機永久刪除，之後需要向承辦人員申請新的啟用代碼。',
+    ev_credential_issued: '已核發數位身分證',
+    ev_presented: '已向查驗者出示身分證',
   },
 } satisfies Messages<string>;
 
