@@ -5,6 +5,10 @@
  * - device: device-api/device-proof.ts `requireDevice(ctx)` (DPoP-style proof of the device key)
  * - client: rp-api/client-auth.ts `requireClient(ctx)` (HTTP Basic client id + secret)
  */
+import type { ClientRecord } from '../clients/client-service.js';
+import type { CertificateRecord } from '../pki/pki-service.js';
+import type { Device } from '../registry/registry-service.js';
+
 export type StaffRole = 'operator' | 'officer' | 'auditor' | 'call_centre';
 
 export interface StaffPrincipal {
@@ -18,11 +22,20 @@ export interface DevicePrincipal {
   deviceId: string;
   personId: string;
   actor: string;
+  /** The device and its certificates as the auth hook read them in this request (no re-read). */
+  snapshot?: DeviceSnapshot;
+}
+
+export interface DeviceSnapshot {
+  device: Device;
+  certificates: CertificateRecord[];
 }
 
 export interface ClientPrincipal {
   clientId: string;
   actor: string;
+  /** The active client record the auth hook read in this request (no re-read). */
+  record?: ClientRecord;
 }
 
 declare module 'fastify' {
