@@ -34,6 +34,31 @@ export interface ActivationResponse {
    * under it; the wallet shows it and has the citizen type it once. The server forgets it here.
    */
   puk: string;
+  /** The digital ID card (F20), issued at activation; also `GET /device/v1/credential`. */
+  credential?: CredentialResponse;
+}
+
+/** GET /device/v1/credential — the device's current ID card (SD-JWT VC, docs/id-card.md). */
+export interface CredentialResponse {
+  /** Compact SD-JWT VC with every disclosure; `cnf.jwk` is this device's key. */
+  credential: string;
+  issuedAt: string;
+  expiresAt: string;
+  status: { idx: number; uri: string };
+}
+
+/**
+ * POST /device/v1/presentations — the wallet reports an offline presentation for the citizen's
+ * usage log (F22): who asked and which claims were shown, never their values.
+ */
+export interface PresentationReport {
+  organisation: string;
+  role: string;
+  claims: string[];
+  /** The verifier's client id (`x509_hash:…`). */
+  verifier?: string;
+  /** The verifier certificate's serial (hex). */
+  certificateSerial?: string;
 }
 
 export type RequestType = 'auth' | 'sign' | 'certificate-choice';

@@ -10,7 +10,9 @@ import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
 import { registerTrustListRoutes } from './admin/trust-list-routes.js';
+import { registerVerifierAdminRoutes } from './admin/verifier-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
+import { registerCredentialDeviceRoutes } from './device-api/credential-routes.js';
 import { registerDeviceRoutes } from './device-api/device-routes.js';
 import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
 import { AppError } from './errors.js';
@@ -24,8 +26,10 @@ import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
 import { SANDBOX_CLIENT_ID, sandboxClientSecret } from './sandbox/sandbox.js';
 import { createServices } from './services.js';
+import { registerCredentialTrustRoutes } from './trust/credential-routes.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
+import { registerVerifierEnrolmentRoutes } from './verifier-api/enrolment-routes.js';
 import { registerWalletRoutes } from './wallet/wallet-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -119,6 +123,10 @@ export async function buildApp(
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerCredentialDeviceRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerCredentialTrustRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerVerifierAdminRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerVerifierEnrolmentRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
   // The browser apps (wallet, portal, consoles, developer portal, verifier), built by Vite.
   await app.register(async (scope) => registerWebApps(scope));

@@ -79,6 +79,14 @@ export interface Config {
     /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
     readonly cibaIntervalSeconds: number;
   };
+  readonly credentials: {
+    /** Validity of an ID card credential (F20), days; re-issued when a third is left. */
+    readonly validityDays: number;
+    /** Lifetime (exp - iat) of a signed status list token, seconds: how long an offline verifier may rely on it. */
+    readonly statusListValiditySeconds: number;
+    /** Lifetime of a verifier enrolment code (F21), seconds. */
+    readonly enrolmentCodeTtlSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }
 
@@ -307,6 +315,25 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     },
     push: { subject: pushSubject, allowPrivateEndpoints: pushAllowPrivate },
     oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
+    credentials: {
+      validityDays: int(env, errors, 'CREDENTIAL_VALIDITY_DAYS', 30, 1, 3 * 365),
+      statusListValiditySeconds: int(
+        env,
+        errors,
+        'CREDENTIAL_STATUS_LIST_VALIDITY_SECONDS',
+        24 * 3600,
+        300,
+        30 * 24 * 3600,
+      ),
+      enrolmentCodeTtlSeconds: int(
+        env,
+        errors,
+        'VERIFIER_ENROLMENT_CODE_TTL_SECONDS',
+        24 * 3600,
+        60,
+        30 * 24 * 3600,
+      ),
+    },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (errors.problems.length > 0) throw new ConfigError(errors.problems);
@@ -343,6 +370,9 @@ export const CONFIG_VARIABLES = [
   'SESSION_PERSON_LIMIT_PER_MINUTE',
   'SESSION_CLIENT_LIMIT_PER_MINUTE',
   'OIDC_CIBA_INTERVAL_SECONDS',
+  'CREDENTIAL_VALIDITY_DAYS',
+  'CREDENTIAL_STATUS_LIST_VALIDITY_SECONDS',
+  'VERIFIER_ENROLMENT_CODE_TTL_SECONDS',
   'PUSH_SUBJECT',
   'PUSH_ALLOW_PRIVATE_ENDPOINTS',
   'SHUTDOWN_GRACE_MS',

@@ -6,6 +6,7 @@ import type { DeclarationService } from './callcentre/declaration-service.js';
 import type { ClientServiceImpl } from './clients/clients.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { CredentialService } from './credentials/credential-service.js';
 import type { Db } from './db/db.js';
 import type { DocumentService } from './documents/document-service.js';
 import type { ValidationService } from './documents/validation-service.js';
@@ -15,6 +16,7 @@ import type { TrustServices } from './pki/pki-service.js';
 import type { ActivationService } from './registry/activation.js';
 import type { PersonRegistry } from './registry/registry.js';
 import type { SessionServiceImpl } from './sessions/sessions.js';
+import type { VerifierService } from './verifiers/verifier-service.js';
 import type { PushService } from './wallet/push-service.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
@@ -52,6 +54,10 @@ export interface Services {
   clients: ClientServiceImpl;
   /** Mobile ID sessions: auth, certificate choice, signature (implements sessions/session-service.ts). */
   sessions: SessionServiceImpl;
+  /** The digital ID card: SD-JWT VC issuance and its token status list (F20). */
+  credentials: CredentialService;
+  /** The verifier registry: roles, organisations, verifier devices (F21). */
+  verifiers: VerifierService;
   /** Web Push to the wallet (VAPID): wakes a device when a request for it starts. */
   push: PushService;
 }

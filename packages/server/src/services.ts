@@ -3,6 +3,7 @@ import { createAuditService } from './audit/audit-service.js';
 import { createDeclarationService } from './callcentre/declaration-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createCredentialService } from './credentials/credential-service.js';
 import { createDocumentService } from './documents/document-service.js';
 import { createPdfFonts } from './documents/pdf-fonts.js';
 import { createValidationService } from './documents/validation-service.js';
@@ -11,6 +12,7 @@ import { createPkiService } from './pki/pki.js';
 import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
+import { createVerifierService } from './verifiers/verifier-service.js';
 import { createPushService } from './wallet/push-service.js';
 
 /**
@@ -99,7 +101,30 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     registry,
     fonts,
   });
+  // The ID card follows the device certificates: it registers a status listener on pki here.
+  const credentials = createCredentialService({
+    publicUrl: infra.config.publicUrl,
+    validityDays: infra.config.credentials.validityDays,
+    statusListValiditySeconds: infra.config.credentials.statusListValiditySeconds,
+    vault: infra.vault,
+    clock: infra.clock,
+    db: infra.db,
+    audit,
+    pki,
+    registry,
+  });
+  const verifiers = createVerifierService({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    pki,
+    rateLimiter,
+    enrolmentCodeTtlSeconds: infra.config.credentials.enrolmentCodeTtlSeconds,
+    maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
+  });
   return {
+    credentials,
+    verifiers,
     audit,
     pki,
     rateLimiter,

@@ -7,6 +7,7 @@ import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { DeclarationTables } from '../callcentre/declaration-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
+import type { CredentialTables } from '../credentials/credential-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { DocumentTables } from '../documents/document-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
@@ -15,6 +16,7 @@ import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
+import type { VerifierTables } from '../verifiers/verifier-tables.js';
 import type { WalletTables } from '../wallet/wallet-tables.js';
 import type { CoreTables } from './core-tables.js';
 
@@ -32,4 +34,6 @@ export interface Database
     SessionTables,
     SandboxTables,
     DeclarationTables,
-    WalletTables {}
+    WalletTables,
+    CredentialTables,
+    VerifierTables {}

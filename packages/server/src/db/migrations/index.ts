@@ -11,6 +11,7 @@ import * as m0011 from './0011-documents.js';
 import * as m0012 from './0012-trust-anchors.js';
 import * as m0013 from './0013-call-centre.js';
 import * as m0014 from './0014-wallet.js';
+import * as m0016 from './0016-credentials.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0012-trust-anchors': m0012,
   '0013-call-centre': m0013,
   '0014-wallet': m0014,
+  '0016-credentials': m0016,
 };
