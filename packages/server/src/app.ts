@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registerWebApps } from '@openmid/web/server';
+import { registerDemoRp, registerWebApps } from '@openmid/web/server';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
 import { registerDeclarationRoutes } from './admin/declaration-routes.js';
@@ -24,6 +24,7 @@ import { opsRoutes } from './ops/ops-routes.js';
 import { registerDocumentRoutes } from './rp-api/document-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
+import { SANDBOX_CLIENT_ID, sandboxClientSecret } from './sandbox/sandbox.js';
 import { createServices } from './services.js';
 import { registerCredentialTrustRoutes } from './trust/credential-routes.js';
 import { registerLogRoutes } from './trust/log-routes.js';
@@ -129,6 +130,16 @@ export async function buildApp(
   await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
   // The browser apps (wallet, portal, consoles, developer portal, verifier), built by Vite.
   await app.register(async (scope) => registerWebApps(scope));
+  // The sandbox's demo relying party (an e-Tax portal) at /demo-rp/, a client of this platform.
+  if (ctx.config.features.sandbox.enabled) {
+    await app.register(async (scope) =>
+      registerDemoRp(scope, {
+        publicUrl: ctx.config.publicUrl,
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: sandboxClientSecret(ctx.vault),
+      }),
+    );
+  }
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

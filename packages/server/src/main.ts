@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     lines.push(
       '',
       'Sandbox (SANDBOX=false turns it off)',
+      `  demo RP:          ${u}/demo-rp/ (an e-Tax portal that logs in with OIDC and signs a PDF)`,
       `  demo RP client:   client_id=${client.clientId}  client_secret=${client.clientSecret}`,
       '  test persons (nationalId, phone: what their phone does):',
       ...persons.map(

@@ -78,3 +78,21 @@ export async function updateClientSecret(
     .where('client_id', '=', clientId)
     .execute();
 }
+
+/** Replace a client's registration (name, metadata, allowed claims, sector). */
+export async function updateClientRegistration(
+  db: Db,
+  clientId: string,
+  registration: Pick<ClientRow, 'clientName' | 'metadata' | 'allowedClaims' | 'sector'>,
+): Promise<void> {
+  await db
+    .updateTable('clients')
+    .set({
+      client_name: registration.clientName,
+      metadata: JSON.stringify(registration.metadata),
+      allowed_claims: JSON.stringify(registration.allowedClaims),
+      sector: registration.sector,
+    })
+    .where('client_id', '=', clientId)
+    .execute();
+}

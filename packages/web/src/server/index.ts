@@ -1,4 +1,5 @@
 export { WEB_APPS, type WebAppName } from './apps.js';
+export { type DemoRpOptions, registerDemoRp } from './demo-rp/demo-rp-routes.js';
 export {
   defaultWebDistDir,
   registerWebApps,
