@@ -209,6 +209,9 @@ export const messages = {
       'Your keys are deleted from this phone for good. You will need a new activation code from an officer.',
     ev_credential_issued: 'Digital ID card issued',
     ev_presented: 'ID card shown to a verifier',
+    certGood: 'valid',
+    certOnHold: 'on hold',
+    certRevoked: 'revoked',
   },
   az: {
     title: 'OpenMID Pulqabı',
@@ -218,7 +221,7 @@ export const messages = {
     navHome: 'Əsas',
     navScan: 'QR oxut',
     navHistory: 'Tarixçə',
-    navSecurity: 'Təhlükəsizlik',
+    navSecurity: 'PIN-lər',
     welcomeTitle: 'Mobil ID-nizə xoş gəlmisiniz',
     welcomeText:
       'Bu telefonla onlayn xidmətlərə daxil olun, sənədləri imzalayın və məlumatlarınızı yalnız razı olduqda paylaşın. Başlamaq üçün əməkdaşın verdiyi kodla aktivləşdirin.',
@@ -417,6 +420,9 @@ export const messages = {
       'Açarlarınız bu telefondan birdəfəlik silinəcək. Əməkdaşdan yeni aktivləşdirmə kodu lazım olacaq.',
     ev_credential_issued: 'Rəqəmsal şəxsiyyət vəsiqəsi verildi',
     ev_presented: 'Vəsiqə yoxlayana təqdim edildi',
+    certGood: 'etibarlı',
+    certOnHold: 'dayandırılıb',
+    certRevoked: 'ləğv edilib',
   },
   'zh-Hant': {
     title: 'OpenMID 錢包',
@@ -615,6 +621,9 @@ export const messages = {
     forgetConfirm: '您的金鑰將從此手機永久刪除，之後需要向承辦人員申請新的啟用代碼。',
     ev_credential_issued: '已核發數位身分證',
     ev_presented: '已向查驗者出示身分證',
+    certGood: '有效',
+    certOnHold: '暫停',
+    certRevoked: '已撤銷',
   },
 } satisfies Messages<string>;
 
