@@ -67,6 +67,12 @@ export interface Config {
     /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
     readonly cibaIntervalSeconds: number;
   };
+  readonly webSessions: {
+    /** A console / portal session ends after this many seconds without a request. */
+    readonly idleSeconds: number;
+    /** A console / portal session ends this many seconds after log-in, whatever happens. */
+    readonly maxSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }
 
@@ -275,6 +281,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       ),
     },
     oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
+    webSessions: {
+      idleSeconds: int(env, errors, 'WEB_SESSION_IDLE_SECONDS', 30 * 60, 10, 24 * 3600),
+      maxSeconds: int(env, errors, 'WEB_SESSION_MAX_SECONDS', 8 * 3600, 10, 7 * 24 * 3600),
+    },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (errors.problems.length > 0) throw new ConfigError(errors.problems);
@@ -310,5 +320,7 @@ export const CONFIG_VARIABLES = [
   'SESSION_PERSON_LIMIT_PER_MINUTE',
   'SESSION_CLIENT_LIMIT_PER_MINUTE',
   'OIDC_CIBA_INTERVAL_SECONDS',
+  'WEB_SESSION_IDLE_SECONDS',
+  'WEB_SESSION_MAX_SECONDS',
   'SHUTDOWN_GRACE_MS',
 ] as const;

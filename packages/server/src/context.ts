@@ -14,6 +14,7 @@ import type { TrustServices } from './pki/pki-service.js';
 import type { ActivationService } from './registry/activation.js';
 import type { PersonRegistry } from './registry/registry.js';
 import type { SessionServiceImpl } from './sessions/sessions.js';
+import type { WebSessionService } from './web-login/web-sessions.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -48,6 +49,8 @@ export interface Services {
   clients: ClientServiceImpl;
   /** Mobile ID sessions: auth, certificate choice, signature (implements sessions/session-service.ts). */
   sessions: SessionServiceImpl;
+  /** Server-side sessions of the platform's own web apps (consoles, portals; web-login/). */
+  webSessions: WebSessionService;
 }
 
 export type AppContext = Infrastructure & Services;

@@ -9,6 +9,7 @@ import { createPkiService } from './pki/pki.js';
 import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
+import { createWebSessionService } from './web-login/web-sessions.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -33,6 +34,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     vault: infra.vault,
     audit,
     rateLimiter,
+    registry,
     adminToken: infra.config.adminToken,
     maxFailuresPerSource: infra.config.admin.maxTokenFailuresPerSource,
     failureWindowSeconds: 15 * 60,
@@ -77,7 +79,14 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     maxBytes: infra.config.documentMaxBytes,
     retentionSeconds: infra.config.documentRetentionSeconds,
   });
+  const webSessions = createWebSessionService({
+    vault: infra.vault,
+    clock: infra.clock,
+    idleSeconds: infra.config.webSessions.idleSeconds,
+    maxSeconds: infra.config.webSessions.maxSeconds,
+  });
   return {
+    webSessions,
     audit,
     pki,
     rateLimiter,

@@ -6,6 +6,7 @@
 import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
+import type { DeveloperTables } from '../developers/developer-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { DocumentTables } from '../documents/document-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
@@ -14,6 +15,7 @@ import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
+import type { WebLoginTables } from '../web-login/web-login-tables.js';
 import type { CoreTables } from './core-tables.js';
 
 export interface Database
@@ -28,4 +30,6 @@ export interface Database
     OidcTables,
     DocumentTables,
     SessionTables,
-    SandboxTables {}
+    SandboxTables,
+    WebLoginTables,
+    DeveloperTables {}

@@ -9,6 +9,7 @@ import * as m0008 from './0008-sessions.js';
 import * as m0009 from './0009-oidc.js';
 import * as m0011 from './0011-documents.js';
 import * as m0012 from './0012-trust-anchors.js';
+import * as m0015 from './0015-web-sessions.js';
 
 /**
  * Every migration, in order. Forward-only and immutable once on main (CONVENTIONS §7): add a new
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009-oidc': m0009,
   '0011-documents': m0011,
   '0012-trust-anchors': m0012,
+  '0015-web-sessions': m0015,
 };
