@@ -8,7 +8,7 @@
 // (default 10) of load; BENCH_AUTH_DEVICES (default 48) concurrent persons.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, verify, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,33 @@ function ecdsaVerifyCeiling(ms = 1000) {
     n += 50;
   }
   return (n * 1000) / ms;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time of every PostgreSQL backend process (the server's connections), for the DB's share. */
+function postgresCpuMs() {
+  let total = 0;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+        total += cpuMs(entry);
+      } catch {}
+    }
+  } catch {
+    return NaN;
+  }
+  return total;
 }
 
 const pct = (values, p) => {
@@ -211,8 +238,14 @@ async function main() {
       }
     };
     const t0 = performance.now();
+    const serverCpu0 = cpuMs(server.pid);
+    const pgCpu0 = databaseUrl ? postgresCpuMs() : NaN;
+    const selfCpu0 = process.cpuUsage();
     await Promise.all(devices.map(worker));
     const elapsed = (performance.now() - t0) / 1000;
+    const serverCpu = cpuMs(server.pid) - serverCpu0;
+    const pgCpu = databaseUrl ? postgresCpuMs() - pgCpu0 : NaN;
+    const selfCpu = process.cpuUsage(selfCpu0);
     const rate = completed / elapsed;
     console.log(
       `backend ${databaseUrl ? 'PostgreSQL' : 'PGlite'}; ${DEVICES} concurrent simulated devices; ${elapsed.toFixed(1)} s`,
@@ -221,6 +254,14 @@ async function main() {
     console.log(
       `ECDSA P-256 verify ceiling (one core, node:crypto, same run): ${ceiling.toFixed(0)}/s; ` +
         `authentications/s = ${((rate / ceiling) * 100).toFixed(2)}% of it`,
+    );
+    // CPU per authentication is what the machine's load does not distort: it says how many
+    // authentications/s the server would sustain with both cores to itself.
+    const per = (ms) => (completed ? (ms / completed).toFixed(2) : 'n/a');
+    console.log(
+      `CPU per authentication: server ${per(serverCpu)} ms, PostgreSQL ${per(pgCpu)} ms, ` +
+        `load generator + devices ${per((selfCpu.user + selfCpu.system) / 1000)} ms; ` +
+        `server alone on 2 cores ≈ ${completed ? ((2000 * completed) / serverCpu).toFixed(0) : 'n/a'}/s`,
     );
     for (const [name, values] of Object.entries(lat)) {
       console.log(

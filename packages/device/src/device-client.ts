@@ -6,8 +6,12 @@ import {
   type DeviceAnswerResponse,
   type DeviceEvent,
   type DeviceStatusResponse,
+  type HistoryKind,
+  type HistoryResponse,
   type PendingRequest,
   type PendingRequestsResponse,
+  type PushKeyResponse,
+  type PushSubscriptionRequest,
   type QrClaimRequest,
 } from '@openmid/protocol';
 import type { JWK } from 'jose';
@@ -152,6 +156,35 @@ export class DeviceClient {
 
   status(): Promise<DeviceStatusResponse> {
     return this.#http.call<DeviceStatusResponse>('GET', '/status');
+  }
+
+  /** The citizen's usage log (F22), newest first; pass `next` as `before` for older entries. */
+  history(
+    query: { kind?: HistoryKind; before?: string; limit?: number } = {},
+  ): Promise<HistoryResponse> {
+    const params = new URLSearchParams();
+    if (query.kind) params.set('kind', query.kind);
+    if (query.before) params.set('before', query.before);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const q = params.toString();
+    return this.#http.call<HistoryResponse>('GET', `/history${q ? `?${q}` : ''}`);
+  }
+
+  /** The server's VAPID public key (the applicationServerKey to subscribe with). */
+  async pushKey(): Promise<string> {
+    return (await this.#http.call<PushKeyResponse>('GET', '/push/key')).publicKey;
+  }
+
+  /** Register this device's Web Push subscription (PushSubscription.toJSON()). */
+  async subscribePush(subscription: PushSubscriptionRequest): Promise<void> {
+    await this.#http.call<unknown>('PUT', '/push/subscription', {
+      endpoint: subscription.endpoint,
+      keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth },
+    });
+  }
+
+  async unsubscribePush(): Promise<void> {
+    await this.#http.call<unknown>('DELETE', '/push/subscription');
   }
 
   /**

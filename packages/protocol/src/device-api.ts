@@ -34,6 +34,31 @@ export interface ActivationResponse {
    * under it; the wallet shows it and has the citizen type it once. The server forgets it here.
    */
   puk: string;
+  /** The digital ID card (F20), issued at activation; also `GET /device/v1/credential`. */
+  credential?: CredentialResponse;
+}
+
+/** GET /device/v1/credential — the device's current ID card (SD-JWT VC, docs/id-card.md). */
+export interface CredentialResponse {
+  /** Compact SD-JWT VC with every disclosure; `cnf.jwk` is this device's key. */
+  credential: string;
+  issuedAt: string;
+  expiresAt: string;
+  status: { idx: number; uri: string };
+}
+
+/**
+ * POST /device/v1/presentations — the wallet reports an offline presentation for the citizen's
+ * usage log (F22): who asked and which claims were shown, never their values.
+ */
+export interface PresentationReport {
+  organisation: string;
+  role: string;
+  claims: string[];
+  /** The verifier's client id (`x509_hash:…`). */
+  verifier?: string;
+  /** The verifier certificate's serial (hex). */
+  certificateSerial?: string;
 }
 
 export type RequestType = 'auth' | 'sign' | 'certificate-choice';
@@ -110,4 +135,57 @@ export interface DeviceStatusResponse {
 export interface QrClaimRequest {
   /** The scanned payload: `mid://qr?t=<qrStartToken>&c=<elapsed seconds>&h=<auth code>`. */
   qr: string;
+}
+
+/** What a usage-log entry is about (F22): the wallet's and the portal's history filter. */
+export const HISTORY_KINDS = [
+  'login',
+  'signature',
+  'data_release',
+  'presentation',
+  'security',
+] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/**
+ * One entry of the citizen's usage log (`GET /device/v1/history`): what happened, with whom and
+ * how it ended. Released claims are listed by name, never by value.
+ */
+export interface HistoryEntry {
+  /** The log entry id (a paging cursor: pass it as `before`). */
+  id: string;
+  /** ISO 8601. */
+  time: string;
+  kind: HistoryKind;
+  /** The audit event type, e.g. `session.auth.completed`, `device.pin_blocked`. */
+  event: string;
+  /** The relying party's name, when one was involved. */
+  rpName?: string;
+  /** `OK`, a session end result (`USER_REFUSED`, `TIMEOUT`, …) or `FAILED`. */
+  result: string;
+  /** Names of the claims released (data releases). */
+  claims?: string[];
+  /** Who caused it: the citizen's device, a relying party, an officer, an operator, the system. */
+  by: 'device' | 'person' | 'client' | 'officer' | 'operator' | 'auditor' | 'system';
+  /** `auth` or `sign` for PIN events. */
+  key?: DeviceKeyPurpose;
+  /** Why a device or certificate changed state (e.g. `superseded`, `lost`). */
+  reason?: string;
+}
+
+export interface HistoryResponse {
+  entries: HistoryEntry[];
+  /** Pass as `before` for older entries; absent at the end of the log. */
+  next?: string;
+}
+
+/** `GET /device/v1/push/key`: the VAPID application server key (base64url, uncompressed P-256). */
+export interface PushKeyResponse {
+  publicKey: string;
+}
+
+/** `PUT /device/v1/push/subscription`: the browser's PushSubscription.toJSON(). */
+export interface PushSubscriptionRequest {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
 }

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   invalid_state: { status: 409, title: 'Not allowed in the current state' },
   activation_code_invalid: { status: 400, title: 'Activation code invalid or expired' },
   activation_locked: { status: 429, title: 'Too many activation attempts' },
+  enrolment_code_invalid: { status: 400, title: 'Verifier enrolment code invalid or expired' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },

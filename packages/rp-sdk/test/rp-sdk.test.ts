@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
+import 'reflect-metadata';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCall } from '../../server/test/support/admin.js';
+import { openssl, tempDir, writePem } from '../../server/test/support/pki.js';
 import {
   activatedPerson,
   PIN1,
@@ -83,6 +88,59 @@ describe('rp-sdk', () => {
         hash: started.challenge,
       }),
     ).rejects.toMatchObject({ code: 'untrusted_certificate' });
+  });
+
+  it('refuses a result whose OCSP response says the certificate is revoked', async () => {
+    // A fresh person: revoking the certificate ends their Mobile ID for the tests after this one.
+    const victim = await activatedPerson(node);
+    const started = await client.startAuthentication({
+      subject: { nationalId: victim.nationalId },
+    });
+    const answerVictim = async () => {
+      const [request] = await victim.device.pendingRequests({ timeoutMs: 5000 });
+      if (!request) throw new Error('no request reached the phone');
+      await victim.device.approve(request, PIN1);
+    };
+    const [done] = await Promise.all([client.completeAuthentication(started), answerVictim()]);
+    const leafDer = Buffer.from(done.result.certificate ?? '', 'base64');
+    const serial = new X509Certificate(leafDer).serialNumber.toLowerCase();
+    const revoked = await adminCall(node, 'POST', `/admin/v1/certificates/${serial}/revoke`, {
+      body: { reason: 'keyCompromise' },
+    });
+    expect(revoked.status).toBe(200);
+    // The platform's OCSP answer for the now revoked certificate, fetched by openssl (an
+    // independent client), put in place of the good one the result carried.
+    const dir = tempDir();
+    const leaf = writePem(dir, 'leaf.pem', leafDer);
+    const issuer = join(dir, 'ca.pem');
+    writeFileSync(issuer, anchors.issuing);
+    const respFile = join(dir, 'resp.der');
+    const run = await openssl([
+      'ocsp',
+      '-issuer',
+      issuer,
+      '-cert',
+      leaf,
+      '-url',
+      `${node.url}/ocsp`,
+      '-respout',
+      respFile,
+      '-noverify',
+    ]);
+    expect(run.out).toContain('revoked');
+    const withRevoked = {
+      ...done.result,
+      ocspResponse: readFileSync(respFile).toString('base64'),
+    };
+    await expect(
+      verifyResult(withRevoked, {
+        kind: 'auth',
+        anchors,
+        verificationCode: started.verificationCode,
+        clientId: rp.clientId,
+        hash: started.challenge,
+      }),
+    ).rejects.toMatchObject({ code: 'certificate_not_good' });
   });
 
   it('verifies a hash signature with the signing certificate', async () => {

@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerDemoRp, registerWebApps } from '@openmid/web/server';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerClientRoutes } from './admin/client-routes.js';
+import { registerDeclarationRoutes } from './admin/declaration-routes.js';
 import { registerDeviceAdminRoutes } from './admin/device-routes.js';
 import { registerPersonRoutes } from './admin/person-routes.js';
 import { registerStaffRoutes } from './admin/staff-routes.js';
 import { registerTrustListRoutes } from './admin/trust-list-routes.js';
+import { registerVerifierAdminRoutes } from './admin/verifier-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
+import { registerCredentialDeviceRoutes } from './device-api/credential-routes.js';
 import { registerDeviceRoutes } from './device-api/device-routes.js';
 import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
 import { AppError } from './errors.js';
@@ -20,9 +24,13 @@ import { opsRoutes } from './ops/ops-routes.js';
 import { registerDocumentRoutes } from './rp-api/document-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
+import { SANDBOX_CLIENT_ID, sandboxClientSecret } from './sandbox/sandbox.js';
 import { createServices } from './services.js';
+import { registerCredentialTrustRoutes } from './trust/credential-routes.js';
 import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
+import { registerVerifierEnrolmentRoutes } from './verifier-api/enrolment-routes.js';
+import { registerWalletRoutes } from './wallet/wallet-routes.js';
 import { registerWebLoginRoutes } from './web-login/web-login-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -115,9 +123,27 @@ export async function buildApp(
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerWalletRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerCredentialDeviceRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerCredentialTrustRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerVerifierAdminRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerVerifierEnrolmentRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeclarationRoutes(scope as App, ctx));
+  // The browser apps (wallet, portal, consoles, developer portal, verifier), built by Vite.
+  await app.register(async (scope) => registerWebApps(scope));
+  // The sandbox's demo relying party (an e-Tax portal) at /demo-rp/, a client of this platform.
+  if (ctx.config.features.sandbox.enabled) {
+    await app.register(async (scope) =>
+      registerDemoRp(scope, {
+        publicUrl: ctx.config.publicUrl,
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: sandboxClientSecret(ctx.vault),
+      }),
+    );
+  }
 
   // Sign the empty tree on a fresh database; integrate what a crashed node left behind. A damaged
   // tree stops the sequencer (reported every interval), not the node.

@@ -24,6 +24,12 @@ export interface Config {
   readonly documentMaxBytes: number;
   /** Seconds a document sent for signing (and its signed result) is kept unless the RP keeps it. */
   readonly documentRetentionSeconds: number;
+  /**
+   * Font files (TrueType/OpenType, or the first face of a collection) tried in order for
+   * characters the shipped DejaVu Sans lacks (CJK) when text is drawn into a PDF; missing files
+   * are skipped.
+   */
+  readonly pdfFallbackFonts: readonly string[];
   readonly features: {
     readonly sandbox: { readonly enabled: boolean };
   };
@@ -63,6 +69,12 @@ export interface Config {
     /** New sessions per client per minute. */
     readonly clientLimitPerMinute: number;
   };
+  readonly push: {
+    /** VAPID `sub`: how a push service reaches the operator (mailto: or https: URL). */
+    readonly subject: string;
+    /** Deliver pushes to loopback/private addresses and over http (tests only; SSRF guard). */
+    readonly allowPrivateEndpoints: boolean;
+  };
   readonly oidc: {
     /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
     readonly cibaIntervalSeconds: number;
@@ -73,10 +85,24 @@ export interface Config {
     /** A console / portal session ends this many seconds after log-in, whatever happens. */
     readonly maxSeconds: number;
   };
+  readonly credentials: {
+    /** Validity of an ID card credential (F20), days; re-issued when a third is left. */
+    readonly validityDays: number;
+    /** Lifetime (exp - iat) of a signed status list token, seconds: how long an offline verifier may rely on it. */
+    readonly statusListValiditySeconds: number;
+    /** Lifetime of a verifier enrolment code (F21), seconds. */
+    readonly enrolmentCodeTtlSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Debian's CJK fonts (fonts-wqy-microhei, fonts-noto-cjk), used when installed. */
+export const DEFAULT_PDF_FALLBACK_FONTS = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+] as const;
 
 class ConfigErrors {
   readonly problems: string[] = [];
@@ -202,6 +228,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (nodeEnv === 'production' && sandbox) {
     errors.add('SANDBOX', 'sandbox seeding is refused in production');
   }
+  const pushSubject =
+    env.PUSH_SUBJECT || (publicUrl.startsWith('https:') ? publicUrl : 'mailto:operator@localhost');
+  if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(pushSubject)) {
+    errors.add('PUSH_SUBJECT', 'must be a mailto: address or an https: URL');
+  }
+  const pushAllowPrivate = bool(env, errors, 'PUSH_ALLOW_PRIVATE_ENDPOINTS', false);
+  if (nodeEnv === 'production' && pushAllowPrivate) {
+    errors.add('PUSH_ALLOW_PRIVATE_ENDPOINTS', 'is refused in production');
+  }
   const config: Config = {
     env: nodeEnv,
     port,
@@ -235,6 +270,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       60,
       365 * 24 * 3600,
     ),
+    pdfFallbackFonts: (env.PDF_FALLBACK_FONTS ?? DEFAULT_PDF_FALLBACK_FONTS.join(','))
+      .split(',')
+      .map((path) => path.trim())
+      .filter((path) => path.length > 0),
     features: { sandbox: { enabled: sandbox } },
     pki: {
       caCurve: oneOf(env, errors, 'CA_CURVE', ['P-256', 'P-384'] as const, 'P-384'),
@@ -280,10 +319,30 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
         100_000_000,
       ),
     },
+    push: { subject: pushSubject, allowPrivateEndpoints: pushAllowPrivate },
     oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
     webSessions: {
       idleSeconds: int(env, errors, 'WEB_SESSION_IDLE_SECONDS', 30 * 60, 10, 24 * 3600),
       maxSeconds: int(env, errors, 'WEB_SESSION_MAX_SECONDS', 8 * 3600, 10, 7 * 24 * 3600),
+    },
+    credentials: {
+      validityDays: int(env, errors, 'CREDENTIAL_VALIDITY_DAYS', 30, 1, 3 * 365),
+      statusListValiditySeconds: int(
+        env,
+        errors,
+        'CREDENTIAL_STATUS_LIST_VALIDITY_SECONDS',
+        24 * 3600,
+        300,
+        30 * 24 * 3600,
+      ),
+      enrolmentCodeTtlSeconds: int(
+        env,
+        errors,
+        'VERIFIER_ENROLMENT_CODE_TTL_SECONDS',
+        24 * 3600,
+        60,
+        30 * 24 * 3600,
+      ),
     },
     shutdownGraceMs: int(env, errors, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
@@ -306,6 +365,7 @@ export const CONFIG_VARIABLES = [
   'BODY_LIMIT',
   'DOCUMENT_MAX_BYTES',
   'DOCUMENT_RETENTION_SECONDS',
+  'PDF_FALLBACK_FONTS',
   'CA_CURVE',
   'CERT_VALIDITY_DAYS',
   'CRL_VALIDITY_SECONDS',
@@ -322,5 +382,10 @@ export const CONFIG_VARIABLES = [
   'OIDC_CIBA_INTERVAL_SECONDS',
   'WEB_SESSION_IDLE_SECONDS',
   'WEB_SESSION_MAX_SECONDS',
+  'CREDENTIAL_VALIDITY_DAYS',
+  'CREDENTIAL_STATUS_LIST_VALIDITY_SECONDS',
+  'VERIFIER_ENROLMENT_CODE_TTL_SECONDS',
+  'PUSH_SUBJECT',
+  'PUSH_ALLOW_PRIVATE_ENDPOINTS',
   'SHUTDOWN_GRACE_MS',
 ] as const;

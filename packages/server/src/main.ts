@@ -42,8 +42,11 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'OpenMID',
-    // The web apps (wallet, consoles, demo RP) are not built yet; say so rather than print dead links.
-    `  wallet, consoles, demo RP: not built yet (issues 7 and 8); use mid-device and the APIs below`,
+    `  wallet:           ${u}/wallet/`,
+    `  self-service:     ${u}/portal/`,
+    `  consoles:         ${u}/console/`,
+    `  developers:       ${u}/developers/`,
+    `  verifier:         ${u}/verifier/`,
     `  admin API:        ${u}/admin/v1 (docs/admin-api.md)`,
     `  RP REST API:      ${u}/rp/v1 (docs/rp-api.md; OpenAPI at ${u}/openapi.json)`,
     `  OIDC discovery:   ${u}/.well-known/openid-configuration`,
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     lines.push(
       '',
       'Sandbox (SANDBOX=false turns it off)',
+      `  demo RP:          ${u}/demo-rp/ (an e-Tax portal that logs in with OIDC and signs a PDF)`,
       `  demo RP client:   client_id=${client.clientId}  client_secret=${client.clientSecret}`,
       '  test persons (nationalId, phone: what their phone does):',
       ...persons.map(

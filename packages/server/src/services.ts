@@ -1,14 +1,19 @@
 import { createStaffService } from './admin/staff-service.js';
 import { createAuditService } from './audit/audit-service.js';
+import { createDeclarationService } from './callcentre/declaration-service.js';
 import { createClientService } from './clients/clients.js';
 import type { Infrastructure, Services } from './context.js';
+import { createCredentialService } from './credentials/credential-service.js';
 import { createDocumentService } from './documents/document-service.js';
+import { createPdfFonts } from './documents/pdf-fonts.js';
 import { createValidationService } from './documents/validation-service.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createPkiService } from './pki/pki.js';
 import { createActivationService } from './registry/activation.js';
 import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
+import { createVerifierService } from './verifiers/verifier-service.js';
+import { createPushService } from './wallet/push-service.js';
 import { createWebSessionService } from './web-login/web-sessions.js';
 
 /**
@@ -51,6 +56,13 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     maxAttemptsPerCode: infra.config.registry.activationMaxAttemptsPerCode,
     maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
+  const push = createPushService({
+    db: infra.db,
+    vault: infra.vault,
+    subject: infra.config.push.subject,
+    allowPrivateEndpoints: infra.config.push.allowPrivateEndpoints,
+    ttlSeconds: infra.config.sessions.timeoutSeconds,
+  });
   const sessions = createSessionService({
     db: infra.db,
     clock: infra.clock,
@@ -63,6 +75,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     registry,
     pki,
     rateLimiter,
+    push,
   });
   const validation = createValidationService({
     clock: infra.clock,
@@ -70,6 +83,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
   });
+  const fonts = createPdfFonts(infra.config.pdfFallbackFonts);
   const documents = createDocumentService({
     clock: infra.clock,
     audit,
@@ -78,6 +92,37 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     pki,
     maxBytes: infra.config.documentMaxBytes,
     retentionSeconds: infra.config.documentRetentionSeconds,
+    fonts,
+  });
+  const declarations = createDeclarationService({
+    clock: infra.clock,
+    audit,
+    clients,
+    sessions,
+    documents,
+    registry,
+    fonts,
+  });
+  // The ID card follows the device certificates: it registers a status listener on pki here.
+  const credentials = createCredentialService({
+    publicUrl: infra.config.publicUrl,
+    validityDays: infra.config.credentials.validityDays,
+    statusListValiditySeconds: infra.config.credentials.statusListValiditySeconds,
+    vault: infra.vault,
+    clock: infra.clock,
+    db: infra.db,
+    audit,
+    pki,
+    registry,
+  });
+  const verifiers = createVerifierService({
+    vault: infra.vault,
+    clock: infra.clock,
+    audit,
+    pki,
+    rateLimiter,
+    enrolmentCodeTtlSeconds: infra.config.credentials.enrolmentCodeTtlSeconds,
+    maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
   const webSessions = createWebSessionService({
     vault: infra.vault,
@@ -87,6 +132,8 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
   });
   return {
     webSessions,
+    credentials,
+    verifiers,
     audit,
     pki,
     rateLimiter,
@@ -97,5 +144,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     validation,
     sessions,
     documents,
+    declarations,
+    push,
   };
 }

@@ -61,7 +61,12 @@ export const PersonQuery = Type.Object(
 
 export const NewStaffBody = Type.Object(
   {
-    role: Type.Union([Type.Literal('operator'), Type.Literal('officer'), Type.Literal('auditor')]),
+    role: Type.Union([
+      Type.Literal('operator'),
+      Type.Literal('officer'),
+      Type.Literal('auditor'),
+      Type.Literal('call_centre'),
+    ]),
     name: Str(200),
     /** The person who logs in to the consoles with Mobile ID as this staff member. */
     nationalId: Type.Optional(Str(40)),
@@ -86,6 +91,44 @@ export const RevokeBody = Type.Object(
         Type.Literal('privilegeWithdrawn'),
       ]),
     ),
+  },
+  Strict,
+);
+
+/** `POST /admin/v1/declarations` (F19): exactly one of nationalId / phone and of text / pdf. */
+export const NewDeclarationBody = Type.Object(
+  {
+    nationalId: Type.Optional(Str(40)),
+    phone: Type.Optional(Str(16)),
+    title: Str(120),
+    text: Type.Optional(Str(20_000)),
+    /** A PDF, base64. */
+    pdf: Type.Optional(Type.String({ minLength: 1 })),
+    summary: Type.Optional(Str(120)),
+  },
+  Strict,
+);
+
+export const DeclarationParams = Type.Object({ declarationId: Uuid }, Strict);
+
+/** Query strings are not coerced: integers arrive as digit strings. */
+const Digits = (maxLength: number) => Type.String({ pattern: '^[0-9]+$', maxLength });
+
+export const DeclarationWaitQuery = Type.Object({ timeoutMs: Type.Optional(Digits(5)) }, Strict);
+
+export const DeclarationListQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([
+        Type.Literal('pending'),
+        Type.Literal('signed'),
+        Type.Literal('refused'),
+        Type.Literal('failed'),
+      ]),
+    ),
+    /** ISO 8601 time: only declarations created before it (the previous page's last createdAt). */
+    before: Type.Optional(Str(40)),
+    limit: Type.Optional(Digits(3)),
   },
   Strict,
 );

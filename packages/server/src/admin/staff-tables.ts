@@ -7,7 +7,7 @@ export interface StaffTables {
 
 export interface StaffTable {
   id: string;
-  role: 'operator' | 'officer' | 'auditor';
+  role: 'operator' | 'officer' | 'auditor' | 'call_centre';
   name: string;
   /** HMAC-SHA256 of the bearer token under a key derived from the master key. */
   token_hash: Buffer;

@@ -80,7 +80,7 @@ export async function updateClientSecret(
 }
 
 /** Replace a client's registration (metadata, allowed claims, name, environment); the sector stays. */
-export async function updateClientRegistration(
+export async function reviseClientRegistration(
   db: Db,
   clientId: string,
   change: {
@@ -151,4 +151,22 @@ export async function listClientRows(
     secretHash: Buffer.from(r.secret_hash),
     createdAt: r.created_at,
   }));
+}
+
+/** Replace a client's registration (name, metadata, allowed claims, sector). */
+export async function updateClientRegistration(
+  db: Db,
+  clientId: string,
+  registration: Pick<ClientRow, 'clientName' | 'metadata' | 'allowedClaims' | 'sector'>,
+): Promise<void> {
+  await db
+    .updateTable('clients')
+    .set({
+      client_name: registration.clientName,
+      metadata: JSON.stringify(registration.metadata),
+      allowed_claims: JSON.stringify(registration.allowedClaims),
+      sector: registration.sector,
+    })
+    .where('client_id', '=', clientId)
+    .execute();
 }

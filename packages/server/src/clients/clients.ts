@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from '@openmid/protocol';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Db } from '../db/db.js';
 import { AppError } from '../errors.js';
@@ -10,6 +11,7 @@ import {
   findClientById,
   insertClient,
   listClientRows,
+  reviseClientRegistration,
   updateClientRegistration,
   updateClientSecret,
   updateClientStatus,
@@ -148,14 +150,60 @@ export function createClientService(deps: {
       }
       const clientSecret = secret ?? newClientSecret();
       const hash = hashSecret(clientId, clientSecret);
-      if (existing.secretHash.equals(hash)) {
+      // A built-in client (the sandbox's demo RP) follows the registration the code gives now.
+      const {
+        registration: metadata,
+        allowedClaims,
+        sector,
+      } = validateRegistration(registration, clientId);
+      const current = {
+        clientName: metadata.client_name,
+        metadata,
+        allowedClaims,
+        sector,
+      };
+      // Compared canonically: jsonb does not keep the order of members.
+      const changed =
+        canonicalJson([
+          existing.clientName,
+          existing.metadata,
+          existing.allowedClaims,
+          existing.sector,
+        ]) !==
+        canonicalJson([
+          current.clientName,
+          current.metadata,
+          current.allowedClaims,
+          current.sector,
+        ]);
+      if (existing.secretHash.equals(hash) && !changed) {
         return { client: toRecord(existing), clientSecret, created: false };
       }
       await db.transaction().execute(async (trx) => {
-        await updateClientSecret(trx, clientId, hash);
-        await deps.audit.append(trx, { type: 'client.secret_rotated', actor, clientId });
+        if (!existing.secretHash.equals(hash)) {
+          await updateClientSecret(trx, clientId, hash);
+          await deps.audit.append(trx, { type: 'client.secret_rotated', actor, clientId });
+        }
+        if (changed) {
+          await updateClientRegistration(trx, clientId, current);
+          await deps.audit.append(trx, {
+            type: 'client.updated',
+            actor,
+            clientId,
+            data: {
+              clientName: metadata.client_name,
+              environment: metadata.environment,
+              grantTypes: metadata.grant_types ?? [],
+              allowedClaims,
+            },
+          });
+        }
       });
-      return { client: toRecord(existing), clientSecret, created: false };
+      return {
+        client: toRecord(changed ? { ...existing, ...current } : existing),
+        clientSecret,
+        created: false,
+      };
     },
     async update(db, clientId, registration, actor) {
       const existing = await findClientById(db, clientId);
@@ -165,7 +213,7 @@ export function createClientService(deps: {
         clientId,
       );
       await db.transaction().execute(async (trx) => {
-        await updateClientRegistration(trx, clientId, {
+        await reviseClientRegistration(trx, clientId, {
           clientName: metadata.client_name,
           environment: metadata.environment,
           metadata,

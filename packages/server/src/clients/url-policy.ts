@@ -57,3 +57,18 @@ export function isNonPublicHost(hostname: string): boolean {
   // Numeric shorthands such as 2130706433 or 0x7f.1 are normalised by WHATWG URL to dotted IPv4.
   return false;
 }
+
+/**
+ * Whether a resolved IP address is loopback, private, link-local or otherwise not public (an
+ * IPv4-mapped IPv6 address is judged by its IPv4). Anything that is not an IP address is.
+ */
+export function isNonPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    if (mapped) return blocked.check(mapped, 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return true;
+}

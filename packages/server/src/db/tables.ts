@@ -5,7 +5,9 @@
 
 import type { StaffTables } from '../admin/staff-tables.js';
 import type { AuditTables } from '../audit/audit-tables.js';
+import type { DeclarationTables } from '../callcentre/declaration-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
+import type { CredentialTables } from '../credentials/credential-tables.js';
 import type { DeveloperTables } from '../developers/developer-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { DocumentTables } from '../documents/document-tables.js';
@@ -15,6 +17,8 @@ import type { PkiTables } from '../pki/pki-tables.js';
 import type { RegistryTables } from '../registry/registry-tables.js';
 import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
+import type { VerifierTables } from '../verifiers/verifier-tables.js';
+import type { WalletTables } from '../wallet/wallet-tables.js';
 import type { WebLoginTables } from '../web-login/web-login-tables.js';
 import type { CoreTables } from './core-tables.js';
 
@@ -32,4 +36,8 @@ export interface Database
     SessionTables,
     SandboxTables,
     WebLoginTables,
-    DeveloperTables {}
+    DeveloperTables,
+    DeclarationTables,
+    WalletTables,
+    CredentialTables,
+    VerifierTables {}

@@ -9,6 +9,7 @@ import {
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { DevicePrincipal } from '../http/request-auth.js';
+import type { CertificateRecord } from '../pki/pki-service.js';
 import { insertProofJti } from './proof-jti-store.js';
 
 /**
@@ -123,9 +124,10 @@ export function requireDevice(
     if (device.status !== 'active' && !allow.has(device.status)) {
       throw new AppError('forbidden', `the device is ${device.status}`);
     }
+    let certificates: CertificateRecord[] | undefined;
     if (device.status === 'active') {
       const serials = [device.authCertSerial, device.signCertSerial];
-      const certificates = await ctx.pki.listCertificatesOfDevice(ctx.db, device.id);
+      certificates = await ctx.pki.listCertificatesOfDevice(ctx.db, device.id);
       const bad = certificates.find((c) => serials.includes(c.serialHex) && c.status !== 'good');
       if (bad && !allow.has(bad.status === 'revoked' ? 'revoked' : 'suspended')) {
         throw new AppError('forbidden', `the device's ${bad.purpose} certificate is ${bad.status}`);
@@ -135,6 +137,7 @@ export function requireDevice(
       deviceId: device.id,
       personId: device.personId,
       actor: `device:${device.id}`,
+      ...(certificates ? { snapshot: { device, certificates } } : {}),
     };
     request.device = principal;
   };

@@ -2,6 +2,7 @@ import type { ActivationResponse, DeviceKeyPurpose, DeviceStatusResponse } from 
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
+import { credentialJson } from './credential-routes.js';
 import { deviceOf, rememberProof, requireDevice, verifyDeviceProof } from './device-proof.js';
 import { ActivationBody, DeviceEventBody } from './device-schemas.js';
 import { deleteExpiredProofJtis } from './proof-jti-store.js';
@@ -32,6 +33,8 @@ export async function registerDeviceRoutes(app: App, ctx: AppContext): Promise<v
         source: request.ip,
       });
       const ca = ctx.pki.caCertificates();
+      // The digital ID card (F20) comes with the activation (after its commit).
+      const credential = await ctx.credentials.currentForDevice(ctx.db, result.device.id);
       reply.code(201).header('cache-control', 'no-store');
       return {
         deviceId: result.device.id,
@@ -44,6 +47,7 @@ export async function registerDeviceRoutes(app: App, ctx: AppContext): Promise<v
         signCertificate: b64(result.signCertificate.der),
         caChain: [b64(ca.issuing), b64(ca.root)],
         puk: result.puk,
+        credential: credentialJson(credential),
       };
     },
   );

@@ -22,6 +22,7 @@ import {
 } from './document-store.js';
 import type { ByteRange } from './pades.js';
 import { DocumentError, loadPdf } from './pdf-document.js';
+import type { PdfFonts } from './pdf-fonts.js';
 import {
   completeSignature,
   type PreparedSignature,
@@ -81,6 +82,8 @@ export interface DocumentServiceDeps {
   pki: Pick<PkiService, 'findCertificate' | 'timestamp' | 'ocspResponseFor' | 'caCertificates'>;
   maxBytes: number;
   retentionSeconds: number;
+  /** Fonts for visible signatures (default: the shipped font only). */
+  fonts?: PdfFonts;
 }
 
 const DISPLAY_TEXT_MAX = 200;
@@ -172,6 +175,7 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
           signingTime: now,
           ...(request.reason ? { reason: request.reason } : {}),
           ...(request.visible ? { visible: request.visible } : {}),
+          ...(deps.fonts ? { fonts: deps.fonts } : {}),
         }).catch(documentError);
       } else {
         // Nobody to sign: the session reports NOT_FOUND_OR_INACTIVE like any other; the digest is

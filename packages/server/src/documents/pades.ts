@@ -3,6 +3,7 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { findByteRange, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFArray, PDFDict, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import { DocumentError, loadPdf, readingPdf } from './pdf-document.js';
+import type { PdfFonts } from './pdf-fonts.js';
 import { appendIncrementalUpdate, reserveObjectNumbers } from './pdf-incremental.js';
 import { type VisibleSignature, visibleAppearance } from './visible-signature.js';
 
@@ -18,6 +19,8 @@ export interface PreparePdfOptions {
   /** Written as the signature dictionary's M (PAdES carries the claimed time there). */
   signingTime: Date;
   visible?: VisibleSignature;
+  /** Fonts for the visible signature (default: the shipped font only). */
+  fonts?: PdfFonts;
 }
 
 export interface PreparedPdf {
@@ -116,11 +119,16 @@ async function preparePdfUnchecked(
   const widget = fields.lookup(fields.size() - 1, PDFDict);
   widget.set(PDFName.of('T'), PDFString.of(`Signature${existingSignatures + 1}`));
   if (options.visible) {
-    const appearance = await visibleAppearance(doc, options.visible, {
-      name: options.signerName,
-      time: options.signingTime,
-      reason: options.reason,
-    });
+    const appearance = await visibleAppearance(
+      doc,
+      options.visible,
+      {
+        name: options.signerName,
+        time: options.signingTime,
+        reason: options.reason,
+      },
+      options.fonts,
+    );
     widget.set(PDFName.of('AP'), context.obj({ N: appearance }));
   }
 

@@ -3,6 +3,7 @@ import * as pkijs from 'pkijs';
 import { assembleSignedData, buildSignedAttributes, parseDer, sha256 } from './cms.js';
 import { addDss, type ByteRange, embedCms, preparePdf } from './pades.js';
 import { DocumentError } from './pdf-document.js';
+import type { PdfFonts } from './pdf-fonts.js';
 import type { VisibleSignature } from './visible-signature.js';
 
 /**
@@ -30,6 +31,8 @@ export interface PrepareRequest {
   location?: string;
   /** PAdES only: draw the signature on a page. */
   visible?: VisibleSignature;
+  /** Fonts for the visible signature (default: the shipped font only). */
+  fonts?: PdfFonts;
 }
 
 export interface PreparedSignature {
@@ -63,6 +66,7 @@ export async function prepareSignature(request: PrepareRequest): Promise<Prepare
       location: request.location,
       signingTime: request.signingTime,
       visible: request.visible,
+      ...(request.fonts ? { fonts: request.fonts } : {}),
     });
     const signedAttributes = buildSignedAttributes({
       contentDigest: prepared.digest,

@@ -4,7 +4,8 @@ import type { Db } from '../db/db.js';
  * The certificate authority and trust services as other modules use them (implemented in pki/).
  * Every method that changes state takes the caller's transaction and appends to the audit log in it.
  */
-export type CertificatePurpose = 'auth' | 'sign';
+/** 'auth' and 'sign' are a person's device certificates; 'verifier' a verifier device's (F21). */
+export type CertificatePurpose = 'auth' | 'sign' | 'verifier';
 export type CertificateStatus = 'good' | 'suspended' | 'revoked';
 export type RevocationReason =
   | 'unspecified'
@@ -39,9 +40,25 @@ export interface IssueCertificateRequest {
   qscd?: boolean;
 }
 
+export interface IssueVerifierCertificateRequest {
+  /** PKCS#10 DER of the verifier device's EC P-256 key. */
+  csrDer: Uint8Array;
+  /** What the certificate states (the VerifierRole extension): organisation, role, claim set. */
+  role: { organisation: string; role: string; claims: string[] };
+  /** The verifier device's name (subject CN). */
+  deviceName: string;
+  organisationId: string;
+  verifierDeviceId: string;
+  actor: string;
+}
+
+/** Called in the transaction of every certificate status change, after the change. */
+export type CertificateStatusListener = (db: Db, certificate: CertificateRecord) => Promise<void>;
+
 export interface CertificateRecord {
   serialHex: string;
   purpose: CertificatePurpose;
+  /** The person; for a verifier certificate the verifier organisation. */
   personId: string;
   deviceId: string;
   status: CertificateStatus;
@@ -55,6 +72,16 @@ export interface CertificateRecord {
 export interface PkiService {
   /** Throws AppError('invalid_csr') for a bad CSR (parse error, bad signature, wrong curve). */
   issueCertificate(db: Db, request: IssueCertificateRequest): Promise<CertificateRecord>;
+  /** A verifier device's certificate (docs/pki.md, "Verifier certificates"). */
+  issueVerifierCertificate(
+    db: Db,
+    request: IssueVerifierCertificateRequest,
+  ): Promise<CertificateRecord>;
+  /**
+   * Run `listener` in the transaction of every suspension, resumption and revocation (the ID card's
+   * status list follows the certificates this way). Register at start-up only.
+   */
+  onStatusChange(listener: CertificateStatusListener): void;
   findCertificate(db: Db, serialHex: string): Promise<CertificateRecord | undefined>;
   listCertificatesOfDevice(db: Db, deviceId: string): Promise<CertificateRecord[]>;
   revoke(

@@ -22,6 +22,7 @@ import {
 import type {
   CertificateRecord,
   CertificateStatus,
+  CertificateStatusListener,
   IssueCertificateRequest,
   RevocationReason,
   TrustServices,
@@ -40,7 +41,13 @@ import {
   updateCertificateStatus,
   upsertOcspResponse,
 } from './pki-store.js';
-import { endEntityExtensions, personName, trustUrls } from './profile.js';
+import {
+  endEntityExtensions,
+  personName,
+  trustUrls,
+  verifierExtensions,
+  verifierName,
+} from './profile.js';
 import { createResponseCache } from './response-cache.js';
 import { normaliseSerialHex, randomSerialHex } from './serial.js';
 import { TimeStampAuthority, TSA_HASHES } from './tsa.js';
@@ -120,6 +127,7 @@ export async function createPkiService(deps: {
   const crlLifetimeMs = config.pki.crlValiditySeconds * 1000;
 
   const cache = createResponseCache(deps.dbKind);
+  const statusListeners: CertificateStatusListener[] = [];
   /** Memo of parsed pre-signable requests (DER bytes → serial); a pure function of the bytes. */
   const presignedRequests = new Map<string, string>();
 
@@ -163,9 +171,10 @@ export async function createPkiService(deps: {
     await audit.append(trx, {
       type: next.event,
       actor,
-      personId: row.personId,
+      personId: row.purpose === 'verifier' ? undefined : row.personId,
       data: { serial: row.serialHex, purpose: row.purpose, ...next.data },
     });
+    for (const listener of statusListeners) await listener(trx, toRecord(row));
     // The new status is served from the next request on (SPEC §5): re-sign in the same transaction,
     // and bypass the node's cache for this serial until the database shows the new revision.
     cache.expect(row.serialHex, row.revision);
@@ -239,64 +248,112 @@ export async function createPkiService(deps: {
     });
   }
 
+  /** Sign, store, log and pre-sign the OCSP response of one end-entity certificate. */
+  async function issue(
+    trx: Db,
+    request: {
+      publicKey: x509.PublicKey;
+      subject: x509.Name;
+      extensions: x509.Extension[];
+      purpose: CertificateRecord['purpose'];
+      personId: string;
+      deviceId: string;
+      actor: string;
+      auditPersonId: string | undefined;
+    },
+  ): Promise<CertificateRecord> {
+    const now = clock.now();
+    const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    let notAfter = new Date(notBefore.getTime() + config.pki.endEntityValidityDays * DAY);
+    if (notAfter > ca.issuing.cert.notAfter) notAfter = ca.issuing.cert.notAfter;
+    const extensions = [
+      ...request.extensions,
+      await x509.SubjectKeyIdentifierExtension.create(request.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.issuing.cert.publicKey),
+    ];
+    for (let attempt = 0; ; attempt++) {
+      const serialHex = randomSerialHex();
+      const cert = await x509.X509CertificateGenerator.create({
+        serialNumber: serialHex,
+        subject: request.subject,
+        issuer: ca.issuing.cert.subjectName,
+        notBefore,
+        notAfter,
+        publicKey: request.publicKey,
+        signingKey: ca.issuing.key,
+        signingAlgorithm: { name: 'ECDSA', hash: ca.issuing.hash },
+        extensions,
+      });
+      const row: CertificateRow = {
+        serialHex,
+        purpose: request.purpose,
+        personId: request.personId,
+        deviceId: request.deviceId,
+        status: 'good',
+        der: Buffer.from(cert.rawData),
+        notBefore,
+        notAfter,
+        revokedAt: null,
+        revocationReason: null,
+        revision: 0,
+      };
+      if (!(await insertCertificate(trx, row))) {
+        // A 2^-127 collision, or a bug: never issue one serial twice.
+        if (attempt >= 3) throw new Error('could not draw an unused serial number');
+        continue;
+      }
+      await audit.append(trx, {
+        type: 'certificate.issued',
+        actor: request.actor,
+        personId: request.auditPersonId,
+        data: {
+          serial: serialHex,
+          purpose: request.purpose,
+          sha256: createHash('sha256').update(row.der).digest('hex'),
+          notAfter: notAfter.toISOString(),
+        },
+      });
+      await presign(trx, row);
+      return toRecord(row);
+    }
+  }
+
   return {
     async issueCertificate(trx, request) {
       checkSubject(request);
       const publicKey = await verifyCsr(request.csrDer);
-      const now = clock.now();
-      const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
-      let notAfter = new Date(notBefore.getTime() + config.pki.endEntityValidityDays * DAY);
-      if (notAfter > ca.issuing.cert.notAfter) notAfter = ca.issuing.cert.notAfter;
-      const extensions = [
-        ...endEntityExtensions(request.purpose, urls, { qscd: request.qscd === true }),
-        await x509.SubjectKeyIdentifierExtension.create(publicKey),
-        await x509.AuthorityKeyIdentifierExtension.create(ca.issuing.cert.publicKey),
-      ];
-      for (let attempt = 0; ; attempt++) {
-        const serialHex = randomSerialHex();
-        const cert = await x509.X509CertificateGenerator.create({
-          serialNumber: serialHex,
-          subject: personName(request.subject),
-          issuer: ca.issuing.cert.subjectName,
-          notBefore,
-          notAfter,
-          publicKey,
-          signingKey: ca.issuing.key,
-          signingAlgorithm: { name: 'ECDSA', hash: ca.issuing.hash },
-          extensions,
-        });
-        const row: CertificateRow = {
-          serialHex,
-          purpose: request.purpose,
-          personId: request.personId,
-          deviceId: request.deviceId,
-          status: 'good',
-          der: Buffer.from(cert.rawData),
-          notBefore,
-          notAfter,
-          revokedAt: null,
-          revocationReason: null,
-          revision: 0,
-        };
-        if (!(await insertCertificate(trx, row))) {
-          // A 2^-127 collision, or a bug: never issue one serial twice.
-          if (attempt >= 3) throw new Error('could not draw an unused serial number');
-          continue;
-        }
-        await audit.append(trx, {
-          type: 'certificate.issued',
-          actor: request.actor,
-          personId: request.personId,
-          data: {
-            serial: serialHex,
-            purpose: request.purpose,
-            sha256: createHash('sha256').update(row.der).digest('hex'),
-            notAfter: notAfter.toISOString(),
-          },
-        });
-        await presign(trx, row);
-        return toRecord(row);
+      return issue(trx, {
+        publicKey,
+        subject: personName(request.subject),
+        extensions: endEntityExtensions(request.purpose, urls, { qscd: request.qscd === true }),
+        purpose: request.purpose,
+        personId: request.personId,
+        deviceId: request.deviceId,
+        actor: request.actor,
+        auditPersonId: request.personId,
+      });
+    },
+
+    async issueVerifierCertificate(trx, request) {
+      const publicKey = await verifyCsr(request.csrDer);
+      const name = request.deviceName.trim();
+      if (name === '' || name.length > 64) {
+        throw new AppError('invalid_request', 'the verifier device name must be 1..64 characters');
       }
+      return issue(trx, {
+        publicKey,
+        subject: verifierName(request.role.organisation, request.role.role, name),
+        extensions: verifierExtensions(urls, request.role),
+        purpose: 'verifier',
+        personId: request.organisationId,
+        deviceId: request.verifierDeviceId,
+        actor: request.actor,
+        auditPersonId: undefined,
+      });
+    },
+
+    onStatusChange(listener) {
+      statusListeners.push(listener);
     },
 
     async findCertificate(trx, serialInput) {

@@ -1,4 +1,9 @@
 import 'reflect-metadata';
+import {
+  encodeVerifierRoleAttributes,
+  SUBJECT_DIRECTORY_ATTRIBUTES_OID,
+  VERIFIER_CERTIFICATE_POLICY_OID,
+} from '@openmid/protocol/id-card';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import { OID } from './oids.js';
@@ -102,6 +107,38 @@ export function endEntityExtensions(
       false,
     ),
     qcStatementsExtension({ qualified: true, qscd: options.qscd }),
+  ];
+}
+
+/** The subject of a verifier device's certificate: O = organisation, OU = role, CN = device. */
+export function verifierName(organisation: string, role: string, deviceName: string): x509.Name {
+  return new x509.Name([
+    { '2.5.4.10': [{ utf8String: organisation }] },
+    { '2.5.4.11': [{ utf8String: role }] },
+    { '2.5.4.3': [{ utf8String: deviceName }] },
+  ]);
+}
+
+/**
+ * Extensions of a verifier certificate (F21): digitalSignature only (it signs verifier
+ * requests), the OpenMID verifier policy, and the VerifierRole attribute (subjectDirectoryAttributes) stating organisation,
+ * role and the claims the role may ask for (@openmid/protocol/id-card, docs/pki.md).
+ */
+export function verifierExtensions(
+  urls: TrustUrls,
+  role: { organisation: string; role: string; claims: string[] },
+): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.AuthorityInfoAccessExtension({ ocsp: [urls.ocsp], caIssuers: [urls.caIssuers] }),
+    new x509.CRLDistributionPointsExtension([urls.crl]),
+    new x509.KeyUsagesExtension(KU.digitalSignature, true),
+    new x509.CertificatePolicyExtension([VERIFIER_CERTIFICATE_POLICY_OID], false),
+    new x509.Extension(
+      SUBJECT_DIRECTORY_ATTRIBUTES_OID,
+      false,
+      encodeVerifierRoleAttributes(role as Parameters<typeof encodeVerifierRoleAttributes>[0]),
+    ),
   ];
 }
 

@@ -41,6 +41,8 @@ export interface Device {
   signCertSerial: string | null;
   /** 'software' (web wallet, mid-device) or 'hardware' (native key store): sets the level of assurance. */
   keyStore: 'software' | 'hardware';
+  /** The device key (EC P-256 public JWK) that signs device proofs; the ID card is bound to it. */
+  publicJwk: Record<string, unknown>;
   createdAt: Date;
 }
 

@@ -68,6 +68,7 @@ export function toDevice(row: DeviceRow): Device {
     authCertSerial: row.authCertSerial,
     signCertSerial: row.signCertSerial,
     keyStore: row.keyStore,
+    publicJwk: JSON.parse(row.publicJwk) as Record<string, unknown>,
     createdAt: row.createdAt,
   };
 }

@@ -57,6 +57,7 @@ export function requireClient(ctx: AppContext) {
       const principal: ClientPrincipal = {
         clientId: client.clientId,
         actor: `client:${client.clientId}`,
+        record: client,
       };
       request.client = principal;
       return;

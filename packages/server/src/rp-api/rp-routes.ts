@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
+import type { ClientRecord } from '../clients/client-service.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import type { ClientPrincipal } from '../http/request-auth.js';
 import type { App } from '../http/types.js';
 import type { SessionKind, SessionSubject, SessionView } from '../sessions/session-service.js';
 import { requestFingerprint } from '../sessions/sessions.js';
@@ -23,6 +25,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 export async function sessionJson(
   ctx: AppContext,
   view: SessionView,
+  client?: ClientRecord,
 ): Promise<Record<string, unknown>> {
   if (view.state === 'RUNNING' || !view.outcome) return { state: 'RUNNING' };
   const o = view.outcome;
@@ -40,13 +43,13 @@ export async function sessionJson(
   }
   if (o.certificate) body.certificate = b64(o.certificate);
   if (o.ocspResponse) body.ocspResponse = b64(o.ocspResponse);
-  const subject = await ctx.sessions.subjectOf(ctx.db, view);
+  const subject = await ctx.sessions.subjectOf(ctx.db, view, client);
   if (subject) body.subject = subject;
   if (document) body.document = b64(document);
   return body;
 }
 
-function clientOf(request: { client?: { clientId: string; actor: string } }) {
+function clientOf(request: { client?: ClientPrincipal }) {
   if (!request.client) throw new AppError('invalid_client', 'client authentication is required');
   return request.client;
 }
@@ -89,9 +92,12 @@ export async function registerRpRoutes(app: App, ctx: AppContext): Promise<void>
             origin: 'rest',
             actor: client.actor,
           },
-          typeof key === 'string'
-            ? { idempotency: { key, requestHash: requestFingerprint('POST', path, body) } }
-            : {},
+          {
+            ...(client.record ? { client: client.record } : {}),
+            ...(typeof key === 'string'
+              ? { idempotency: { key, requestHash: requestFingerprint('POST', path, body) } }
+              : {}),
+          },
         );
         reply.code(201);
         return started;
@@ -128,7 +134,7 @@ export async function registerRpRoutes(app: App, ctx: AppContext): Promise<void>
             : await ctx.sessions.get(ctx.db, client.clientId, request.params.id);
         if (!view) throw new AppError('session_not_found', 'no such session for this client');
         reply.header('cache-control', 'no-store');
-        return sessionJson(ctx, view);
+        return sessionJson(ctx, view, client.record);
       } finally {
         reply.raw.off('close', onClose);
         ctx.shutdownSignal.removeEventListener('abort', onShutdown);
@@ -144,6 +150,6 @@ export async function registerRpRoutes(app: App, ctx: AppContext): Promise<void>
       request.params.id,
       client.actor,
     );
-    return sessionJson(ctx, view);
+    return sessionJson(ctx, view, client.record);
   });
 }

@@ -2,6 +2,7 @@ import { createHmac, randomInt } from 'node:crypto';
 import { createApproval, DeviceClient, type KeyStore, SoftwareKeyStore } from '@openmid/device';
 import { type DeviceAnswer, type PendingRequest, verificationCode } from '@openmid/protocol';
 import type { AppContext } from '../context.js';
+import type { KeyVault } from '../keys/key-vault.js';
 import { insertSandboxDevice, listSandboxDevices, type SandboxDeviceRow } from './sandbox-store.js';
 
 /** The fixed answers of the sandbox's virtual phones (SPEC F26). */
@@ -121,6 +122,13 @@ export interface SandboxSummary {
   }[];
 }
 
+/** The demo client's secret: derived from the master key, the same on every start and node. */
+export function sandboxClientSecret(vault: Pick<KeyVault, 'deriveKey'>): string {
+  return createHmac('sha256', vault.deriveKey('sandbox-demo-client'))
+    .update(SANDBOX_CLIENT_ID)
+    .digest('base64url');
+}
+
 /**
  * Seed the sandbox (SPEC §4.1, F26) idempotently: the demo RP client, test persons with fixed
  * outcomes and their virtual phones (real keys, real certificates, activated through the real
@@ -130,9 +138,7 @@ export interface SandboxSummary {
  */
 export async function seedSandbox(ctx: AppContext, selfUrl: string): Promise<SandboxSummary> {
   const actor = 'system:sandbox';
-  const clientSecret = createHmac('sha256', ctx.vault.deriveKey('sandbox-demo-client'))
-    .update(SANDBOX_CLIENT_ID)
-    .digest('base64url');
+  const clientSecret = sandboxClientSecret(ctx.vault);
   const demoRedirect = `${ctx.config.publicUrl}/demo-rp/callback`;
   const { client } = await ctx.clients.ensure(
     ctx.db,
@@ -141,7 +147,8 @@ export async function seedSandbox(ctx: AppContext, selfUrl: string): Promise<San
       client_name: 'OpenMID Demo RP (sandbox)',
       environment: 'sandbox',
       redirect_uris: [demoRedirect],
-      grant_types: ['authorization_code', 'refresh_token'],
+      // No refresh_token: the provider issues none (no offline_access), and would refuse the client.
+      grant_types: ['authorization_code'],
       allowed_claims: [
         'given_name',
         'family_name',
@@ -150,6 +157,8 @@ export async function seedSandbox(ctx: AppContext, selfUrl: string): Promise<San
         'age_over_18',
         'phone_number',
         'nationality',
+        // The demo RP names the signer of its declaration by the released national id.
+        'national_id',
       ],
     },
     actor,

@@ -12,6 +12,7 @@ import {
 import { Counter, type Registry } from 'prom-client';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Bus } from '../bus/bus.js';
+import type { ClientRecord } from '../clients/client-service.js';
 import type { ClientServiceImpl } from '../clients/clients.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -19,8 +20,9 @@ import type { Db } from '../db/db.js';
 import { AppError } from '../errors.js';
 import type { KeyVault } from '../keys/key-vault.js';
 import type { LimitRule, RateLimiter } from '../limits/rate-limiter.js';
-import type { PkiService } from '../pki/pki-service.js';
+import type { CertificateRecord, PkiService } from '../pki/pki-service.js';
 import type { Device, RegistryService } from '../registry/registry-service.js';
+import type { PushService } from '../wallet/push-service.js';
 import { claimValues } from './claim-values.js';
 import { isUniqueViolation } from './session-errors.js';
 import type {
@@ -70,19 +72,27 @@ export interface IdempotencyInput {
 
 export interface StartOptions {
   idempotency?: IdempotencyInput;
+  /** The client's record when the caller has just read it (RP auth): saves reading it again. */
+  client?: ClientRecord;
 }
 
 export interface DevicePrincipalLike {
   deviceId: string;
   personId: string;
   actor: string;
+  /** The device and its certificates as read earlier in this request (device auth). */
+  snapshot?: { device: Device; certificates: CertificateRecord[] };
 }
 
 /** The implementation's full surface: the RP side of the contract plus the device side. */
 export interface SessionServiceImpl extends SessionService {
   startWith(db: Db, request: StartSessionRequest, options: StartOptions): Promise<StartedSession>;
   /** The subject an RP receives for a completed session: pairwise sub and approved claim values. */
-  subjectOf(db: Db, view: SessionView): Promise<Record<string, unknown> | undefined>;
+  subjectOf(
+    db: Db,
+    view: SessionView,
+    client?: ClientRecord,
+  ): Promise<Record<string, unknown> | undefined>;
   pendingForDevice(db: Db, deviceId: string): Promise<PendingRequest[]>;
   /** Long poll of the device: returns at once when something is pending, else waits. */
   waitForDeviceRequests(
@@ -116,6 +126,8 @@ export interface SessionDeps {
   registry: RegistryService;
   pki: PkiService;
   rateLimiter: RateLimiter;
+  /** Wakes the wallet of the device a new request is for (Web Push); optional in unit tests. */
+  push?: Pick<PushService, 'notifyDevice'> | undefined;
 }
 
 function keyOf(kind: SessionRow['kind']): 'auth' | 'sign' {
@@ -473,7 +485,10 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     request: StartSessionRequest,
     options: StartOptions,
   ): Promise<StartedSession> {
-    const client = await deps.clients.get(db, request.clientId);
+    const client =
+      options.client?.clientId === request.clientId
+        ? options.client
+        : await deps.clients.get(db, request.clientId);
     if (client?.status !== 'active') {
       throw new AppError('invalid_client', 'unknown or disabled client');
     }
@@ -592,7 +607,16 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     }
     started.inc({ kind: request.kind, flow: base.flow });
     if (endedAtStart) completed.inc({ kind: request.kind, end_result: endedAtStart });
-    else if (base.deviceId) await publish(deviceTopic(base.deviceId));
+    else if (base.deviceId) {
+      await publish(deviceTopic(base.deviceId));
+      // Never awaited: a slow or failing push service must not delay or fail the RP's request.
+      deps.push?.notifyDevice(base.deviceId, {
+        type: 'request',
+        sessionId: id,
+        kind: request.kind,
+        rpName: client.clientName,
+      });
+    }
     return response;
   }
 
@@ -724,10 +748,16 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
     }
 
     // The device's live certificate for this key: revoked or suspended stops it at once (F5).
-    const liveDevice = await deps.registry.getDevice(db, device.deviceId);
+    // The auth hook's reads of this same request serve when present; else read them now.
+    const snapshot = device.snapshot?.device.id === device.deviceId ? device.snapshot : undefined;
+    const liveDevice = snapshot?.device ?? (await deps.registry.getDevice(db, device.deviceId));
     const serial =
       keyOf(row.kind) === 'auth' ? liveDevice?.authCertSerial : liveDevice?.signCertSerial;
-    const certificate = serial ? await deps.pki.findCertificate(db, serial) : undefined;
+    const certificate = !serial
+      ? undefined
+      : snapshot
+        ? snapshot.certificates.find((c) => c.serialHex === serial)
+        : await deps.pki.findCertificate(db, serial);
     const now = clock.now();
     const live =
       liveDevice?.status === 'active' &&
@@ -870,10 +900,11 @@ export function createSessionService(deps: SessionDeps): SessionServiceImpl {
       }
       return toView(now as SessionRow);
     },
-    async subjectOf(db, view) {
+    async subjectOf(db, view, known) {
       const outcome = view.outcome;
       if (outcome?.endResult !== 'OK' || !outcome.personId) return undefined;
-      const client = await deps.clients.get(db, view.clientId);
+      const client =
+        known?.clientId === view.clientId ? known : await deps.clients.get(db, view.clientId);
       if (!client) return undefined;
       const subject: Record<string, unknown> = {
         sub: deps.clients.pairwiseSubject(client, outcome.personId),

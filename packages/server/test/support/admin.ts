@@ -56,7 +56,7 @@ export async function registerPerson(
 /** Create a staff member as the bootstrap operator; returns their token. */
 export async function createStaff(
   node: TestNode,
-  role: 'operator' | 'officer' | 'auditor',
+  role: 'operator' | 'officer' | 'auditor' | 'call_centre',
   name = `${role} ${randomInt(1e6)}`,
 ): Promise<{ staffId: string; token: string }> {
   const r = await adminCall(node, 'POST', '/admin/v1/staff', { body: { role, name } });

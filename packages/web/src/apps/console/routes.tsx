@@ -1,0 +1,5 @@
+import type { Route } from '../../ui/router.js';
+import { Home } from './Home.js';
+
+/** The console app's pages, matched in order; add a page with one line here. */
+export const routes: Route[] = [{ path: '/', render: () => <Home /> }];
