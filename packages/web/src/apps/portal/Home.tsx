@@ -82,7 +82,7 @@ function Devices({
   const [confirming, setConfirming] = useState<string>();
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
-  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
+  const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', day: 'numeric' });
   const suspend = async (deviceId: string) => {
     try {
       await api(`/portal/v1/devices/${encodeURIComponent(deviceId)}/suspend`, {
@@ -122,33 +122,35 @@ function Devices({
             {t('activatedOn', { date: date.format(new Date(d.createdAt)) })} ·{' '}
             {t(d.keyStore === 'hardware' ? 'keyStoreHardware' : 'keyStoreSoftware')}
           </p>
-          <table>
-            <caption className="visually-hidden">{t('certificatesTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('certPurpose')}</th>
-                <th scope="col">{t('certStatus')}</th>
-                <th scope="col">{t('certValid')}</th>
-                <th scope="col">{t('certSerial')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.certificates
-                .filter((c) => c.current)
-                .map((c) => (
-                  <tr key={c.serialHex}>
-                    <td>{t(c.purpose === 'sign' ? 'certSign' : 'certAuth')}</td>
-                    <td>{t(`cert_${c.status}` as MessageKey)}</td>
-                    <td>
-                      {date.format(new Date(c.notBefore))} – {date.format(new Date(c.notAfter))}
-                    </td>
-                    <td>
-                      <code>{c.serialHex.slice(0, 16)}…</code>
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">{t('certificatesTitle')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('certPurpose')}</th>
+                  <th scope="col">{t('certStatus')}</th>
+                  <th scope="col">{t('certValid')}</th>
+                  <th scope="col">{t('certSerial')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.certificates
+                  .filter((c) => c.current)
+                  .map((c) => (
+                    <tr key={c.serialHex}>
+                      <td>{t(c.purpose === 'sign' ? 'certSign' : 'certAuth')}</td>
+                      <td>{t(`cert_${c.status}` as MessageKey)}</td>
+                      <td>
+                        {date.format(new Date(c.notBefore))} – {date.format(new Date(c.notAfter))}
+                      </td>
+                      <td>
+                        <code title={c.serialHex}>{c.serialHex.slice(0, 8)}…</code>
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
           {d.status === 'active' &&
             (confirming === d.deviceId ? (
               <div className="notice notice-warn" role="alert">

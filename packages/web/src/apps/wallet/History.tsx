@@ -2,7 +2,7 @@ import { isDeviceError } from '@openmid/device/browser';
 import { HISTORY_KINDS, type HistoryEntry, type HistoryKind } from '@openmid/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useLanguage, useT } from '../../ui/i18n.js';
-import { FILTER_KEYS, HistoryList } from './history-list.js';
+import { dateTimeFormat, FILTER_KEYS, HistoryList } from './history-list.js';
 import { messages } from './messages.js';
 import { NotActivated } from './NotActivated.js';
 import { getRecord, putRecord } from './storage.js';
@@ -86,7 +86,7 @@ export function History() {
       setError(t('noConnection'));
     }
   };
-  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = dateTimeFormat(lang);
   return (
     <section aria-labelledby="history-title">
       <h2 id="history-title">{t('historyTitle')}</h2>
@@ -106,7 +106,7 @@ export function History() {
       </fieldset>
       {offlineSince && (
         <div className="notice notice-warn" role="status" data-testid="history-offline">
-          {t('historyOffline', { time: when.format(new Date(offlineSince)) })}
+          {t('historyOffline', { time: when(new Date(offlineSince)) })}
         </div>
       )}
       {error && (

@@ -38,6 +38,11 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   'session.reported_not_me': 'ev_not_me',
   'session.rate_limited': 'ev_rate_limited',
   'credential.issued': 'ev_credential_issued',
+  'credential.suspended': 'ev_credential_suspended',
+  'credential.resumed': 'ev_credential_resumed',
+  'credential.revoked': 'ev_credential_revoked',
+  'web_login.succeeded': 'ev_web_login',
+  'web_login.logged_out': 'ev_web_logout',
   'credential.presented': 'ev_presented',
 };
 
@@ -63,7 +68,7 @@ const RESULT_KEYS: Record<string, MessageKey> = {
 
 export function HistoryList({ entries, locale }: { entries: HistoryEntry[]; locale: string }) {
   const t = useT(messages);
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = dateTimeFormat(locale);
   return (
     <ul className="history" data-testid="history">
       {entries.map((e) => {
@@ -85,11 +90,18 @@ export function HistoryList({ entries, locale }: { entries: HistoryEntry[]; loca
               </div>
             )}
             <div className="when">
-              <time dateTime={e.time}>{when.format(new Date(e.time))}</time>
+              <time dateTime={e.time}>{when(new Date(e.time))}</time>
             </div>
           </li>
         );
       })}
     </ul>
   );
+}
+
+/** "28 noyabr 2026 09:26": a long month name reads right in every language (ICU's medium az is odd). */
+export function dateTimeFormat(locale: string): (date: Date) => string {
+  const day = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric' });
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  return (date) => `${day.format(date)} ${time.format(date)}`;
 }

@@ -212,6 +212,11 @@ export const messages = {
     certGood: 'valid',
     certOnHold: 'on hold',
     certRevoked: 'revoked',
+    ev_credential_suspended: 'Digital ID card suspended',
+    ev_credential_resumed: 'Digital ID card resumed',
+    ev_credential_revoked: 'Digital ID card revoked',
+    ev_web_login: 'Logged in to the self-service portal',
+    ev_web_logout: 'Logged out of the self-service portal',
   },
   az: {
     title: 'OpenMID Pulqabı',
@@ -423,6 +428,11 @@ export const messages = {
     certGood: 'etibarlı',
     certOnHold: 'dayandırılıb',
     certRevoked: 'ləğv edilib',
+    ev_credential_suspended: 'Rəqəmsal vəsiqə dayandırıldı',
+    ev_credential_resumed: 'Rəqəmsal vəsiqə bərpa edildi',
+    ev_credential_revoked: 'Rəqəmsal vəsiqə ləğv edildi',
+    ev_web_login: 'Özünəxidmət portalına daxil olundu',
+    ev_web_logout: 'Özünəxidmət portalından çıxıldı',
   },
   'zh-Hant': {
     title: 'OpenMID 錢包',
@@ -624,6 +634,11 @@ export const messages = {
     certGood: '有效',
     certOnHold: '暫停',
     certRevoked: '已撤銷',
+    ev_credential_suspended: '數位身分證已暫停',
+    ev_credential_resumed: '數位身分證已恢復',
+    ev_credential_revoked: '數位身分證已撤銷',
+    ev_web_login: '已登入自助服務入口',
+    ev_web_logout: '已登出自助服務入口',
   },
 } satisfies Messages<string>;
 
