@@ -96,7 +96,11 @@ export async function verifyPresentation(
   presentation: string,
   options: {
     issuer: IssuerMetadata;
-    statusListToken: string;
+    /**
+     * The cached status list tokens by URI (the credential's `status.status_list.uri` picks one),
+     * or the one token to use.
+     */
+    statusLists: Readonly<Record<string, string>> | string;
     requests: NonceLedger;
     now?: Date;
     /** How old the key-binding JWT may be, seconds (default 300). */
@@ -167,9 +171,19 @@ export async function verifyPresentation(
     const digest = await disclosure.digest({ hasher: sha256Hasher, alg: 'sha-256' });
     if (!signed.has(digest)) return refuse('invalid', 'a disclosure was not signed by the issuer');
   }
+  const statusUri = (payload.status as { status_list?: { uri?: unknown } } | undefined)?.status_list
+    ?.uri;
+  if (typeof statusUri !== 'string')
+    return refuse('invalid', 'the credential names no status list');
+  const statusListToken =
+    typeof options.statusLists === 'string' ? options.statusLists : options.statusLists[statusUri];
+  if (statusListToken === undefined) {
+    return refuse('invalid', 'no cached status list for this credential: refresh online');
+  }
   try {
-    await verifyStatusListToken(options.statusListToken, {
+    await verifyStatusListToken(statusListToken, {
       issuer: options.issuer,
+      uri: statusUri,
       now: new Date(now * 1000),
     });
   } catch (error) {
@@ -183,7 +197,7 @@ export async function verifyPresentation(
       const jwk = (issuerPayload.cnf as { jwk?: JWK } | undefined)?.jwk;
       return jwk ? verifyEs256(jwk, data, signature) : false;
     },
-    statusListFetcher: async () => options.statusListToken,
+    statusListFetcher: async () => statusListToken,
     statusValidator: async (status) => {
       if (status === CREDENTIAL_STATUS.valid) return;
       throw new StatusRefusal(

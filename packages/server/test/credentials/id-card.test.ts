@@ -225,7 +225,7 @@ describe('offline presentation (SPEC F21)', () => {
     expect(seen.role).toBe('police');
     const result = await verifyPresentation(presentation, {
       issuer,
-      statusListToken: await statusList(),
+      statusLists: await statusList(),
       requests: ledger,
     });
     expect(result.reason).toBeUndefined();
@@ -287,7 +287,7 @@ describe('offline presentation (SPEC F21)', () => {
     }
     const result = await verifyPresentation(presentation, {
       issuer,
-      statusListToken: await statusList(),
+      statusLists: await statusList(),
       requests: ledger,
     });
     expect(result.verdict).toBe('valid');
@@ -311,7 +311,7 @@ describe('offline presentation (SPEC F21)', () => {
     );
     const result = await verifyPresentation(parts.join('~'), {
       issuer,
-      statusListToken: await statusList(),
+      statusLists: await statusList(),
       requests: ledger,
     });
     expect(result.verdict).toBe('invalid');
@@ -332,7 +332,7 @@ describe('offline presentation (SPEC F21)', () => {
     });
     const result = await verifyPresentation(forged, {
       issuer,
-      statusListToken: await statusList(),
+      statusLists: await statusList(),
       requests: ledger,
     });
     expect(result.verdict).toBe('invalid');
@@ -343,7 +343,7 @@ describe('offline presentation (SPEC F21)', () => {
     const holder = await newHolder();
     const { ledger, presentation } = await present(holder, police);
     const token = await statusList();
-    const options = { issuer, statusListToken: token, requests: ledger };
+    const options = { issuer, statusLists: token, requests: ledger };
     expect((await verifyPresentation(presentation, options)).verdict).toBe('valid');
     const replay = await verifyPresentation(presentation, options);
     expect(replay.verdict).toBe('replayed');
@@ -355,7 +355,7 @@ describe('offline presentation (SPEC F21)', () => {
     const expiresAt = new Date(holder.activation.credential?.expiresAt as string);
     const result = await verifyPresentation(presentation, {
       issuer,
-      statusListToken: await statusList(),
+      statusLists: await statusList(),
       requests: ledger,
       now: new Date(expiresAt.getTime() + 1000),
     });
@@ -369,7 +369,7 @@ describe('offline presentation (SPEC F21)', () => {
       const { ledger, presentation } = await present(holder, police);
       return verifyPresentation(presentation, {
         issuer,
-        statusListToken: await statusList(),
+        statusLists: await statusList(),
         requests: ledger,
       });
     };

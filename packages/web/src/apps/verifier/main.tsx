@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../ui/base.css';
+import './verifier.css';
 import { I18nProvider } from '../../ui/i18n.js';
 import { App } from './App.js';
 
@@ -13,4 +14,13 @@ if (root) {
       </I18nProvider>
     </StrictMode>,
   );
+}
+
+// The app shell is kept by a service worker, so the verifier opens and checks without a network.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker
+      .register('/verifier/sw.js', { scope: '/verifier/' })
+      .catch(() => undefined);
+  });
 }
