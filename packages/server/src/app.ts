@@ -31,6 +31,7 @@ import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
 import { registerVerifierEnrolmentRoutes } from './verifier-api/enrolment-routes.js';
 import { registerWalletRoutes } from './wallet/wallet-routes.js';
+import { registerWebLoginRoutes } from './web-login/web-login-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -116,6 +117,9 @@ export async function buildApp(
       shutdownSignal: ctx.shutdownSignal,
     });
   });
+  await app.register(async (scope) =>
+    registerWebLoginRoutes(scope as App, ctx, { inject: (opts) => app.inject(opts) }),
+  );
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
