@@ -5,7 +5,12 @@ import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
 import { HISTORY_PAGE_MAX, personHistory } from '../wallet/history.js';
 import { HistoryQuerySchema } from '../wallet/wallet-routes.js';
-import { citizenOf, requireCitizen } from '../web-login/web-auth.js';
+import {
+  authenticateWebSession,
+  citizenOf,
+  hasSessionCookie,
+  requireCitizen,
+} from '../web-login/web-auth.js';
 
 export const PORTAL_API_PREFIX = '/portal/v1';
 
@@ -21,6 +26,30 @@ const DeviceParams = Type.Object(
  */
 export async function registerPortalRoutes(app: App, ctx: AppContext): Promise<void> {
   const citizen = requireCitizen(ctx);
+
+  // "Am I logged in?" for the portal page: always 200, so a visitor who is not logged in does not
+  // meet an error (the page then offers the log-in). The CSRF token comes with a live session.
+  app.get(`${PORTAL_API_PREFIX}/session`, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (!hasSessionCookie(request, 'citizen')) return { loggedIn: false };
+    let live: Awaited<ReturnType<typeof authenticateWebSession>>;
+    try {
+      live = await authenticateWebSession(ctx, request, 'citizen');
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unauthorized') return { loggedIn: false };
+      throw error;
+    }
+    const person = await ctx.registry.getPerson(ctx.db, live.session.principalId);
+    if (person?.status !== 'active') return { loggedIn: false };
+    return {
+      loggedIn: true,
+      nationalId: person.nationalId,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      csrfToken: ctx.webSessions.csrfToken(live.id),
+      expiresAt: live.session.expiresAt.toISOString(),
+    };
+  });
 
   app.get(`${PORTAL_API_PREFIX}/overview`, { preHandler: citizen }, async (request, reply) => {
     const { personId } = citizenOf(request);

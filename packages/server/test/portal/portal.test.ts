@@ -25,6 +25,23 @@ describe('self-service portal API /portal/v1 (F23)', () => {
     await node?.stop();
   });
 
+  it('tells the page whether someone is logged in, without an error when nobody is', async () => {
+    const anonymous = await node.request('/portal/v1/session');
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ loggedIn: false });
+    const forged = await node.request('/portal/v1/session', {
+      headers: { cookie: 'omid_citizen=forged-session-id' },
+    });
+    expect(await forged.json()).toEqual({ loggedIn: false });
+    const r = await cookieCall(node, browser, 'GET', '/portal/v1/session');
+    expect(await r.json()).toMatchObject({
+      loggedIn: true,
+      nationalId: leyla.nationalId,
+      givenName: 'Leyla',
+      csrfToken: csrf,
+    });
+  });
+
   it('shows the citizen, their device and its certificates', async () => {
     const r = await cookieCall(node, browser, 'GET', '/portal/v1/overview');
     expect(r.status).toBe(200);

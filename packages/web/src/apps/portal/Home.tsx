@@ -8,7 +8,6 @@ import { messages as walletMessages } from '../wallet/messages.js';
 import { type MessageKey, messages } from './messages.js';
 
 interface Session {
-  personId: string;
   nationalId: string;
   givenName: string;
   familyName: string;
@@ -236,7 +235,7 @@ function PortalHistory() {
           </button>
         ))}
       </fieldset>
-      {error && <ErrorNotice title={error} />}
+      {error && <ErrorNotice title={t('historyFailed')} />}
       {entries === undefined ? (
         <p role="status">{t('loading')}</p>
       ) : entries.length === 0 ? (
@@ -257,29 +256,30 @@ export function Home() {
   const t = useT(messages);
   const [session, setSession] = useState<Session | null>();
   const [overview, setOverview] = useState<Overview>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<MessageKey>();
 
   const refresh = useCallback(async () => {
     try {
       setOverview(await api<Overview>('/portal/v1/overview'));
     } catch (err) {
       if (err instanceof ApiProblem && err.status === 401) setSession(null);
-      else setError(t('loadFailed'));
+      else setError('loadFailed');
     }
-  }, [t]);
+  }, []);
 
   useEffect(() => {
-    api<Session>('/web-login/v1/citizen/session').then(
+    api<({ loggedIn: true } & Session) | { loggedIn: false }>('/portal/v1/session').then(
       (s) => {
+        if (!s.loggedIn) {
+          setSession(null);
+          return;
+        }
         setSession(s);
         void refresh();
       },
-      (err: unknown) => {
-        if (err instanceof ApiProblem && err.status === 401) setSession(null);
-        else setError(t('loadFailed'));
-      },
+      () => setError('loadFailed'),
     );
-  }, [refresh, t]);
+  }, [refresh]);
 
   const logout = async () => {
     if (!session) return;
@@ -291,7 +291,7 @@ export function Home() {
     setOverview(undefined);
   };
 
-  if (error) return <ErrorNotice title={error} />;
+  if (error) return <ErrorNotice title={t(error)} />;
   if (session === undefined) return <p role="status">{t('loading')}</p>;
   if (session === null) return <LogIn />;
   return (
