@@ -252,7 +252,7 @@ describe('first-party web log-in with Mobile ID — consoles and portal (issue 8
     clock.advance((node.ctx.config.webSessions.idleSeconds + 1) * 1000);
     const expired = await sessionOf(node, browser, 'staff');
     expect(expired.status).toBe(401);
-    expect(expired.body).toMatchObject({ error: 'unauthorized' });
+    expect(expired.body).toEqual({ audience: 'staff', authenticated: false });
     expect((await cookieCall(node, browser, 'GET', '/admin/v1/staff')).status).toBe(401);
   });
 });
