@@ -249,7 +249,7 @@ describe('consoles — staff log in with Mobile ID; officer, operator, auditor (
         error: 'csrf_failed',
       });
       await page.getByRole('button', { name: 'Log out' }).click();
-      await page.getByTestId('login').waitFor();
+      await page.getByTestId('log-in').waitFor();
       // The 403s this test provoked on purpose are the only errors.
       expect(errors.filter((e) => !e.includes('status of 403'))).toEqual([]);
     } finally {

@@ -12,9 +12,9 @@ export async function consoleLogin(
   shoot: (name: string) => Promise<void> = async () => {},
 ): Promise<void> {
   await page.goto('/console/');
-  await page.getByTestId('login').waitFor();
-  await shoot('login');
-  await page.getByTestId('login').click();
+  await page.getByTestId('log-in').waitFor();
+  await shoot('log-in');
+  await page.getByTestId('log-in').click();
   await page.locator('#identifier').waitFor();
   await page.locator('#identifier').fill(citizen.nationalId);
   await shoot('login-page');

@@ -46,7 +46,7 @@ function Login() {
       {expired ? <div className="notice notice-warn">{t('sessionExpired')}</div> : null}
       {error ? <ErrorNotice title={t(LOGIN_ERRORS[error] ?? 'loginErrorOther')} /> : null}
       <p>{t('loginIntro')}</p>
-      <a className="button" href={loginHref(lang)} data-testid="login">
+      <a className="button" href={loginHref(lang)} data-testid="log-in">
         {t('loginButton')}
       </a>
     </section>

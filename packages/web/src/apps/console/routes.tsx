@@ -5,6 +5,7 @@ import { Clients } from './Clients.js';
 import { Home } from './Home.js';
 import type { MessageKey } from './messages.js';
 import { PersonPage, Persons, RegisterPerson } from './Persons.js';
+import { CallCentre } from './pages/CallCentre.js';
 import { Reports } from './Reports.js';
 import { Staff } from './Staff.js';
 import type { StaffRole } from './session.js';
@@ -41,6 +42,12 @@ export const routes: ConsoleRoute[] = [
     render: () => <Reports />,
   },
   { path: '/log', roles: ['operator', 'auditor'], nav: 'navLog', render: () => <AuditLog /> },
+  {
+    path: '/call-centre',
+    roles: ['call_centre', 'operator'],
+    nav: 'navCallCentre',
+    render: () => <CallCentre />,
+  },
 ];
 
 /** The route table in the shape of the shared router, each page behind its role check. */
