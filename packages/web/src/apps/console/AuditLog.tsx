@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiProblem, api } from '../../ui/api.js';
-import { useT } from '../../ui/i18n.js';
+import { useLanguage, useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
 import { latestEntries, latestHead, type ParsedEntry } from './log-api.js';
 import {
@@ -16,6 +16,7 @@ const PAGE = 200;
 /** The auditor's view of the tamper-evident log: browse, filter, verify in the browser, export. */
 export function AuditLog() {
   const t = useT(messages);
+  const { lang } = useLanguage();
   const [head, setHead] = useState<TreeHeadJson | undefined>();
   const [jwk, setJwk] = useState<JsonWebKey | undefined>();
   const [headOk, setHeadOk] = useState<boolean | undefined>();
@@ -99,7 +100,7 @@ export function AuditLog() {
                 : t('sthInvalid', { size: head.tree_size })}
             </strong>
             <p className="code small">
-              {t('rootHash')}: {head.root_hash} · {new Date(head.timestamp).toLocaleString()}
+              {t('rootHash')}: {head.root_hash} · {new Date(head.timestamp).toLocaleString(lang)}
             </p>
           </div>
         ) : null}
@@ -151,10 +152,12 @@ export function AuditLog() {
                 return (
                   <tr key={e.leaf_index} data-testid={`log-entry-${e.leaf_index}`}>
                     <td>{e.leaf_index}</td>
-                    <td className="small">{new Date(e.time).toLocaleString()}</td>
+                    <td className="small">{new Date(e.time).toLocaleString(lang)}</td>
                     <td className="code small">{e.type}</td>
                     <td className="code small">{e.actor}</td>
-                    <td className="code small details">{JSON.stringify(e.data)}</td>
+                    <td className="code small details" title={JSON.stringify(e.data)}>
+                      {JSON.stringify(e.data)}
+                    </td>
                     <td>
                       {check === undefined ? (
                         <button

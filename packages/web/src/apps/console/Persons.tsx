@@ -1,9 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiProblem } from '../../ui/api.js';
-import { useT } from '../../ui/i18n.js';
+import { useLanguage, useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
 import { Link, navigate } from '../../ui/router.js';
-import { messages } from './messages.js';
+import { type MessageKey, messages } from './messages.js';
 import { useSession, useStaff } from './session.js';
 
 const BASE = '/console';
@@ -41,6 +41,15 @@ interface Envelope {
   activationCode: string;
   puk: string;
   expiresAt: string;
+}
+
+/** A status from the API in the reader's language (unknown ones as they are). */
+function useStatus(): (status: string) => string {
+  const t = useT(messages);
+  return (status) => {
+    const key = `status_${status}`;
+    return key in messages.en ? t(key as MessageKey) : status;
+  };
 }
 
 const NATIONAL_ID = /^(PNO|PAS|IDC)[A-Z]{2}-.+$/;
@@ -120,6 +129,7 @@ export function Persons() {
 /** The printable envelope: activation code and PUK, handed to the person. */
 function EnvelopeCard({ envelope, person }: { envelope: Envelope; person: PersonJson }) {
   const t = useT(messages);
+  const { lang } = useLanguage();
   return (
     <section className="card envelope" data-testid="envelope">
       <h2>{t('envelopeTitle')}</h2>
@@ -136,7 +146,7 @@ function EnvelopeCard({ envelope, person }: { envelope: Envelope; person: Person
           {envelope.puk}
         </dd>
         <dt>{t('envelopeExpires')}</dt>
-        <dd>{new Date(envelope.expiresAt).toLocaleString()}</dd>
+        <dd>{new Date(envelope.expiresAt).toLocaleString(lang)}</dd>
       </dl>
       <p className="muted">{t('envelopeHint')}</p>
       <button type="button" className="no-print" onClick={() => window.print()}>
@@ -152,6 +162,8 @@ export function PersonPage({ id }: { id: string }) {
   const { call } = useStaff();
   const session = useSession();
   const canWrite = session.role === 'operator' || session.role === 'officer';
+  const { lang } = useLanguage();
+  const status = useStatus();
   const [person, setPerson] = useState<PersonJson | undefined>();
   const [devices, setDevices] = useState<DeviceJson[]>([]);
   const [envelope, setEnvelope] = useState<Envelope | undefined>();
@@ -242,7 +254,7 @@ export function PersonPage({ id }: { id: string }) {
               </>
             ) : null}
             <dt>{t('fieldStatus')}</dt>
-            <dd>{person.status}</dd>
+            <dd>{status(person.status)}</dd>
           </dl>
         </div>
       </section>
@@ -266,8 +278,8 @@ export function PersonPage({ id }: { id: string }) {
                   <td>
                     {d.name ?? '—'} <span className="muted">({d.keyStore})</span>
                   </td>
-                  <td>{d.status}</td>
-                  <td>{new Date(d.createdAt).toLocaleString()}</td>
+                  <td>{status(d.status)}</td>
+                  <td>{new Date(d.createdAt).toLocaleString(lang)}</td>
                   {canWrite ? (
                     <td className="row">
                       {d.status === 'active' ? (

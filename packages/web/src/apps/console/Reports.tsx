@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiProblem, api } from '../../ui/api.js';
-import { useT } from '../../ui/i18n.js';
+import { useLanguage, useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
 import { latestEntries, latestHead, type ParsedEntry } from './log-api.js';
 import { messages } from './messages.js';
@@ -16,6 +16,7 @@ const LIMITS = new Set([
 
 function EventTable({ entries }: { entries: ParsedEntry[] }) {
   const t = useT(messages);
+  const { lang } = useLanguage();
   if (entries.length === 0) return <p className="muted">{t('noEvents')}</p>;
   return (
     <div className="table-scroll">
@@ -31,10 +32,12 @@ function EventTable({ entries }: { entries: ParsedEntry[] }) {
         <tbody>
           {entries.map((e) => (
             <tr key={e.leaf_index}>
-              <td className="small">{new Date(e.time).toLocaleString()}</td>
+              <td className="small">{new Date(e.time).toLocaleString(lang)}</td>
               <td className="code small">{e.type}</td>
               <td className="code small">{e.actor}</td>
-              <td className="code small details">{JSON.stringify(e.data)}</td>
+              <td className="code small details" title={JSON.stringify(e.data)}>
+                {JSON.stringify(e.data)}
+              </td>
             </tr>
           ))}
         </tbody>
