@@ -386,7 +386,8 @@ export async function registerWebLoginRoutes(
       const { audience } = request.params;
       reply.header('cache-control', 'no-store');
       const id = cookieValue(request, sessionCookieName(audience));
-      const session = id === undefined ? undefined : await ctx.webSessions.resolve(ctx.db, audience, id);
+      const session =
+        id === undefined ? undefined : await ctx.webSessions.resolve(ctx.db, audience, id);
       const profile = session ? await profiles[audience]?.(ctx, session.principalId) : undefined;
       if (id === undefined || !session || !profile) {
         if (id !== undefined) {
