@@ -21,6 +21,7 @@ import type { App } from './http/types.js';
 import { type OidcModule, registerOidc } from './oidc/oidc-module.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerPortalRoutes } from './portal/portal-routes.js';
 import { registerDocumentRoutes } from './rp-api/document-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
@@ -124,6 +125,7 @@ export async function buildApp(
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
   await app.register(async (scope) => registerWalletRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerPortalRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));
