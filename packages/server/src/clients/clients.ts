@@ -5,7 +5,7 @@ import type { Db } from '../db/db.js';
 import { AppError } from '../errors.js';
 import type { KeyVault } from '../keys/key-vault.js';
 import { validateRegistration } from './client-metadata.js';
-import type { ClientRecord, ClientService } from './client-service.js';
+import type { ClientRecord, ClientRegistration, ClientService } from './client-service.js';
 import {
   type ClientRow,
   findClientById,
@@ -31,6 +31,16 @@ function toRecord(row: ClientRow): ClientRecord {
     allowedClaims: row.allowedClaims,
     sector: row.sector,
     createdAt: row.createdAt,
+  };
+}
+
+/** What the audit log records of a registration (never a secret or a key). */
+function registrationSummary(metadata: ClientRegistration, allowedClaims: string[]) {
+  return {
+    clientName: metadata.client_name,
+    environment: metadata.environment,
+    grantTypes: metadata.grant_types ?? [],
+    allowedClaims,
   };
 }
 
@@ -118,12 +128,7 @@ export function createClientService(deps: {
         type: 'client.registered',
         actor,
         clientId,
-        data: {
-          clientName: metadata.client_name,
-          environment: metadata.environment,
-          grantTypes: metadata.grant_types ?? [],
-          allowedClaims,
-        },
+        data: registrationSummary(metadata, allowedClaims),
       });
       const client: ClientRecord = {
         clientId,
@@ -190,12 +195,7 @@ export function createClientService(deps: {
             type: 'client.updated',
             actor,
             clientId,
-            data: {
-              clientName: metadata.client_name,
-              environment: metadata.environment,
-              grantTypes: metadata.grant_types ?? [],
-              allowedClaims,
-            },
+            data: registrationSummary(metadata, allowedClaims),
           });
         }
       });

@@ -232,24 +232,17 @@ export function CallCentre() {
               />
               <fieldset className="cc-modes">
                 <legend>{t('content')}</legend>
-                <label>
-                  <input
-                    type="radio"
-                    name="cc-mode"
-                    checked={mode === 'text'}
-                    onChange={() => setMode('text')}
-                  />
-                  {t('asText')}
-                </label>
-                <label>
-                  <input
-                    type="radio"
-                    name="cc-mode"
-                    checked={mode === 'pdf'}
-                    onChange={() => setMode('pdf')}
-                  />
-                  {t('asPdf')}
-                </label>
+                {(['text', 'pdf'] as const).map((m) => (
+                  <label key={m}>
+                    <input
+                      type="radio"
+                      name="cc-mode"
+                      checked={mode === m}
+                      onChange={() => setMode(m)}
+                    />
+                    {t(m === 'text' ? 'asText' : 'asPdf')}
+                  </label>
+                ))}
               </fieldset>
               {mode === 'text' ? (
                 <>
