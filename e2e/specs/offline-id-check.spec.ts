@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActivationResponse } from '@openmid/protocol';
 import {
   createPresentation,
   es256Signer,
@@ -11,13 +10,11 @@ import {
 } from '@openmid/protocol/id-card';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCall, registerPerson } from '../../packages/server/test/support/admin.js';
 import {
-  activate,
-  activationBody,
-  makeTestDevice,
-  type TestDevice,
-} from '../../packages/server/test/support/device.js';
+  type Holder,
+  issueEnrolmentCode,
+  newHolder,
+} from '../../packages/server/test/support/id-card.js';
 import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
 import { writeQrVideo } from '../support/qr-video.js';
@@ -26,12 +23,6 @@ const JOURNEY = 'idcard';
 // A 2×2 PNG: the registration photo the card carries.
 const PHOTO =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGNgYGD4z8DAwMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
-
-async function json<T>(r: Response, status: number): Promise<T> {
-  const text = await r.text();
-  expect(r.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
 
 /**
  * SPEC F20/F21 end to end: the verifier app in Chromium registers with an enrolment code, caches
@@ -47,7 +38,7 @@ describe('offline ID check — verifier app with a fake camera', () => {
   let page: Page;
   let dir: string;
   let camera: string;
-  let holder: { device: TestDevice; activation: ActivationResponse };
+  let holder: Holder;
   let trust: { issuing: Uint8Array; root: Uint8Array };
 
   beforeAll(async () => {
@@ -66,22 +57,12 @@ describe('offline ID check — verifier app with a fake camera', () => {
       issuing: new Uint8Array(await (await node.request('/pki/ca.cer')).arrayBuffer()),
       root: new Uint8Array(await (await node.request('/pki/root.cer')).arrayBuffer()),
     };
-    const { personId } = await registerPerson(node, {
+    holder = await newHolder(node, {
       givenName: 'Leyla',
       familyName: 'Məmmədova',
       photo: PHOTO,
       document: { type: 'ID card', number: 'AZE7654321' },
     });
-    const code = await json<{ activationCode: string }>(
-      await adminCall(node, 'POST', `/admin/v1/persons/${personId}/activation-codes`),
-      201,
-    );
-    const device = await makeTestDevice();
-    const activation = await json<ActivationResponse>(
-      await activate(node, device, await activationBody(device, code.activationCode)),
-      201,
-    );
-    holder = { device, activation };
     context = await mobileContext(browser, { baseURL: node.url, permissions: ['camera'] });
     page = await context.newPage();
   });
@@ -116,27 +97,11 @@ describe('offline ID check — verifier app with a fake camera', () => {
 
   it('registers, caches trust, goes offline and reaches a valid verdict from the camera', async () => {
     const errors = collectPageErrors(page);
-    const org = await json<{ organisationId: string }>(
-      await adminCall(node, 'POST', '/admin/v1/verifier-organisations', {
-        body: { name: 'Bakı Şəhər Polisi' },
-      }),
-      201,
-    );
-    const enrolment = await json<{ enrolmentCode: string }>(
-      await adminCall(
-        node,
-        'POST',
-        `/admin/v1/verifier-organisations/${org.organisationId}/devices`,
-        {
-          body: { role: 'police', name: 'Patrol 7' },
-        },
-      ),
-      201,
-    );
+    const enrolmentCode = await issueEnrolmentCode(node, 'Bakı Şəhər Polisi', 'police', 'Patrol 7');
 
     await page.goto('/verifier/?lang=en');
     await screenshot(page, JOURNEY, 'verifier-enrol-en');
-    await page.getByLabel('Enrolment code').fill(enrolment.enrolmentCode);
+    await page.getByLabel('Enrolment code').fill(enrolmentCode);
     await page.getByRole('button', { name: 'Register' }).click();
     await expect
       .poll(() => page.getByTestId('cache-age').getAttribute('data-fetched-at'), {
