@@ -43,3 +43,10 @@ export {
   SOFTWARE_KEY_STORE_FORMAT,
   type SoftwareKeyStoreState,
 } from './software-key-store-state.js';
+export {
+  type PinVerifier,
+  WEBCRYPTO_KEY_STORE_FORMAT,
+  WebCryptoKeyStore,
+  type WebCryptoKeyStoreOptions,
+  type WebCryptoKeyStoreRecord,
+} from './webcrypto-key-store.js';

@@ -34,6 +34,9 @@ if (built > changed && process.argv[2] !== '--force') {
   console.log('web apps are up to date');
 } else {
   console.log('building the web apps (vite build)…');
+  // Always a production build (React's production code): under vitest NODE_ENV is 'test', and
+  // Vite would otherwise bundle React's development build.
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
   writeFileSync(stamp, new Date().toISOString());

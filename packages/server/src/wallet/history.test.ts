@@ -23,9 +23,19 @@ describe('usage log entries (F22)', () => {
     );
     expect(historyKindOf(entry('session.sign.completed'))).toBe('signature');
     expect(historyKindOf(entry('document.signed'))).toBe('signature');
-    expect(historyKindOf(entry('presentation.verified'))).toBe('presentation');
+    expect(historyKindOf(entry('credential.presented'))).toBe('presentation');
+    expect(historyKindOf(entry('credential.issued'))).toBe('security');
     expect(historyKindOf(entry('device.pin_blocked'))).toBe('security');
     expect(historyKindOf(entry('person.viewed'))).toBe('security');
+  });
+
+  it('says FAILED for failures and blocks only', () => {
+    const result = (type: string) => toHistoryEntry(entry(type), new Map()).result;
+    expect(result('device.pin_blocked')).toBe('FAILED');
+    expect(result('device.pin_unblocked')).toBe('OK');
+    expect(result('activation.failed')).toBe('FAILED');
+    expect(result('activation_code.locked')).toBe('FAILED');
+    expect(result('device.activated')).toBe('OK');
   });
 
   it('passes on only allow-listed fields', () => {

@@ -32,13 +32,13 @@ export function historyKindOf(entry: Pick<LogEntry, 'type' | 'data'>): HistoryKi
     return stringList(data.releasedClaims) ? 'data_release' : 'login';
   }
   if (SIGNATURE_TYPES.has(type)) return 'signature';
-  if (type.startsWith('presentation.') || type.startsWith('credential.')) return 'presentation';
+  if (type.startsWith('presentation.') || type === 'credential.presented') return 'presentation';
   // Everything else about a person is about their account's safety: activations and failed
   // ones, PIN blocks, suspensions, certificates, "not me" reports, an officer viewing the record.
   return 'security';
 }
 
-const FAILED = /(failed|locked|blocked|forbidden|rate_limited|reported_not_me)$/;
+const FAILED = /\.(failed|locked|pin_blocked|forbidden|rate_limited|reported_not_me)$/;
 
 function byOf(actor: string): HistoryEntry['by'] {
   const prefix = actor.split(':', 1)[0] ?? '';

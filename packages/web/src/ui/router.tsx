@@ -84,11 +84,14 @@ export function Link({
   to,
   children,
   className,
+  current,
 }: {
   base: string;
   to: string;
   children: ReactNode;
   className?: string;
+  /** Mark the link as the current page (aria-current="page"). */
+  current?: boolean;
 }) {
   const href = `${base}${to}`;
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
@@ -97,7 +100,12 @@ export function Link({
     navigate(base, to);
   };
   return (
-    <a href={href} onClick={onClick} className={className}>
+    <a
+      href={href}
+      onClick={onClick}
+      className={className}
+      aria-current={current ? 'page' : undefined}
+    >
       {children}
     </a>
   );

@@ -1,20 +1,54 @@
 import { useEffect } from 'react';
 import { useT } from '../../ui/i18n.js';
 import { AppFrame } from '../../ui/layout.js';
-import { appBase, Router } from '../../ui/router.js';
+import { Link, Router, usePath } from '../../ui/router.js';
+import { BASE } from './base.js';
 import { messages } from './messages.js';
 import { routes } from './routes.js';
+import { useWallet, WalletProvider } from './wallet-state.js';
+import './wallet.css';
 
-export const BASE = appBase('wallet');
-
-export function App() {
+function Nav() {
   const t = useT(messages);
+  const path = usePath(BASE);
+  const items: [string, string][] = [
+    ['/', t('navHome')],
+    ['/scan', t('navScan')],
+    ['/history', t('navHistory')],
+    ['/security', t('navSecurity')],
+  ];
+  return (
+    <>
+      {items.map(([to, label]) => (
+        <Link key={to} base={BASE} to={to} current={path === to}>
+          {label}
+        </Link>
+      ))}
+    </>
+  );
+}
+
+function Frame() {
+  const t = useT(messages);
+  const wallet = useWallet();
   useEffect(() => {
     document.title = t('title');
   }, [t]);
   return (
-    <AppFrame title={t('title')} languageLabel={t('language')}>
+    <AppFrame
+      title={t('title')}
+      languageLabel={t('language')}
+      nav={wallet.state === 'ready' ? <Nav /> : undefined}
+    >
       <Router base={BASE} routes={routes} notFound={<p>{t('notFound')}</p>} />
     </AppFrame>
+  );
+}
+
+export function App() {
+  return (
+    <WalletProvider>
+      <Frame />
+    </WalletProvider>
   );
 }

@@ -14,3 +14,10 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// Installable and usable offline (history, ID card): the service worker keeps the app shell.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/wallet/sw.js', { scope: '/wallet/' }).catch(() => undefined);
+  });
+}
