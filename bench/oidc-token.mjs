@@ -122,6 +122,7 @@ async function ours(database) {
     LOG_LEVEL: 'silent',
     STH_INTERVAL_MS: '0',
     DATA_DIR: '/nonexistent-openmid-bench',
+    SANDBOX: 'false',
   });
   const node = await startNode(config, { database, logger: false });
   try {

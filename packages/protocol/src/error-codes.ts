@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   invalid_token: { status: 401, title: 'Invalid or expired token' },
   invalid_device_proof: { status: 401, title: 'Invalid device proof' },
   forbidden: { status: 403, title: 'Not allowed' },
+  csrf_failed: { status: 403, title: 'CSRF check failed' },
   not_found: { status: 404, title: 'Not found' },
   session_not_found: { status: 404, title: 'Session not found' },
   person_not_found: { status: 404, title: 'Person not found' },

@@ -21,6 +21,7 @@ import type { App } from './http/types.js';
 import { type OidcModule, registerOidc } from './oidc/oidc-module.js';
 import { instrumentHttp } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { registerPortalRoutes } from './portal/portal-routes.js';
 import { registerDocumentRoutes } from './rp-api/document-routes.js';
 import { registerRpRoutes } from './rp-api/rp-routes.js';
 import { registerValidationRoutes } from './rp-api/validation-routes.js';
@@ -31,6 +32,7 @@ import { registerLogRoutes } from './trust/log-routes.js';
 import { registerPkiRoutes } from './trust/pki-routes.js';
 import { registerVerifierEnrolmentRoutes } from './verifier-api/enrolment-routes.js';
 import { registerWalletRoutes } from './wallet/wallet-routes.js';
+import { registerWebLoginRoutes } from './web-login/web-login-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -116,10 +118,14 @@ export async function buildApp(
       shutdownSignal: ctx.shutdownSignal,
     });
   });
+  await app.register(async (scope) =>
+    registerWebLoginRoutes(scope as App, ctx, { inject: (opts) => app.inject(opts) }),
+  );
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
   await app.register(async (scope) => registerWalletRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerPortalRoutes(scope as App, ctx));
   await app.register(async (scope) => registerTrustListRoutes(scope as App, ctx));
   await app.register(async (scope) => registerValidationRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDocumentRoutes(scope as App, ctx));

@@ -79,6 +79,12 @@ export interface Config {
     /** Seconds a CIBA poll-mode client waits between token requests (faster: slow_down). */
     readonly cibaIntervalSeconds: number;
   };
+  readonly webSessions: {
+    /** A console / portal session ends after this many seconds without a request. */
+    readonly idleSeconds: number;
+    /** A console / portal session ends this many seconds after log-in, whatever happens. */
+    readonly maxSeconds: number;
+  };
   readonly credentials: {
     /** Validity of an ID card credential (F20), days; re-issued when a third is left. */
     readonly validityDays: number;
@@ -315,6 +321,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     },
     push: { subject: pushSubject, allowPrivateEndpoints: pushAllowPrivate },
     oidc: { cibaIntervalSeconds: int(env, errors, 'OIDC_CIBA_INTERVAL_SECONDS', 5, 1, 60) },
+    webSessions: {
+      idleSeconds: int(env, errors, 'WEB_SESSION_IDLE_SECONDS', 30 * 60, 10, 24 * 3600),
+      maxSeconds: int(env, errors, 'WEB_SESSION_MAX_SECONDS', 8 * 3600, 10, 7 * 24 * 3600),
+    },
     credentials: {
       validityDays: int(env, errors, 'CREDENTIAL_VALIDITY_DAYS', 30, 1, 3 * 365),
       statusListValiditySeconds: int(
@@ -370,6 +380,8 @@ export const CONFIG_VARIABLES = [
   'SESSION_PERSON_LIMIT_PER_MINUTE',
   'SESSION_CLIENT_LIMIT_PER_MINUTE',
   'OIDC_CIBA_INTERVAL_SECONDS',
+  'WEB_SESSION_IDLE_SECONDS',
+  'WEB_SESSION_MAX_SECONDS',
   'CREDENTIAL_VALIDITY_DAYS',
   'CREDENTIAL_STATUS_LIST_VALIDITY_SECONDS',
   'VERIFIER_ENROLMENT_CODE_TTL_SECONDS',

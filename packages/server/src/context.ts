@@ -18,6 +18,7 @@ import type { PersonRegistry } from './registry/registry.js';
 import type { SessionServiceImpl } from './sessions/sessions.js';
 import type { VerifierService } from './verifiers/verifier-service.js';
 import type { PushService } from './wallet/push-service.js';
+import type { WebSessionService } from './web-login/web-sessions.js';
 
 /** What every module is built from: the opened resources of one node. Passed, never global. */
 export interface Infrastructure {
@@ -54,6 +55,8 @@ export interface Services {
   clients: ClientServiceImpl;
   /** Mobile ID sessions: auth, certificate choice, signature (implements sessions/session-service.ts). */
   sessions: SessionServiceImpl;
+  /** Server-side sessions of the platform's own web apps (consoles, portals; web-login/). */
+  webSessions: WebSessionService;
   /** The digital ID card: SD-JWT VC issuance and its token status list (F20). */
   credentials: CredentialService;
   /** The verifier registry: roles, organisations, verifier devices (F21). */

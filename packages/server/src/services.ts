@@ -14,6 +14,7 @@ import { createRegistry } from './registry/registry.js';
 import { createSessionService } from './sessions/sessions.js';
 import { createVerifierService } from './verifiers/verifier-service.js';
 import { createPushService } from './wallet/push-service.js';
+import { createWebSessionService } from './web-login/web-sessions.js';
 
 /**
  * Build the domain services in dependency order. Start-up work that must happen before the
@@ -38,6 +39,7 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     vault: infra.vault,
     audit,
     rateLimiter,
+    registry,
     adminToken: infra.config.adminToken,
     maxFailuresPerSource: infra.config.admin.maxTokenFailuresPerSource,
     failureWindowSeconds: 15 * 60,
@@ -122,7 +124,14 @@ export async function createServices(infra: Infrastructure): Promise<Services> {
     enrolmentCodeTtlSeconds: infra.config.credentials.enrolmentCodeTtlSeconds,
     maxFailuresPerSource: infra.config.registry.activationMaxFailuresPerSource,
   });
+  const webSessions = createWebSessionService({
+    vault: infra.vault,
+    clock: infra.clock,
+    idleSeconds: infra.config.webSessions.idleSeconds,
+    maxSeconds: infra.config.webSessions.maxSeconds,
+  });
   return {
+    webSessions,
     credentials,
     verifiers,
     audit,

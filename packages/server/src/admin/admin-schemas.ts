@@ -68,7 +68,14 @@ export const NewStaffBody = Type.Object(
       Type.Literal('call_centre'),
     ]),
     name: Str(200),
+    /** The person who logs in to the consoles with Mobile ID as this staff member. */
+    nationalId: Type.Optional(Str(40)),
   },
+  Strict,
+);
+
+export const StaffPersonBody = Type.Object(
+  { nationalId: Type.Union([Str(40), Type.Null()]) },
   Strict,
 );
 

@@ -1,21 +1,25 @@
 import type { AppContext } from '../context.js';
 import type { App } from '../http/types.js';
-import { NewStaffBody, StaffParams } from './admin-schemas.js';
+import { NewStaffBody, StaffParams, StaffPersonBody } from './admin-schemas.js';
 import { requireStaff, staffOf } from './staff-auth.js';
 import type { StaffMember } from './staff-service.js';
-
-const staffJson = (m: StaffMember) => ({
-  staffId: m.id,
-  role: m.role,
-  name: m.name,
-  status: m.status,
-  createdBy: m.createdBy,
-  createdAt: m.createdAt.toISOString(),
-});
 
 /** Staff of the admin API: operators create officers, auditors and other operators. */
 export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<void> {
   const operators = requireStaff(ctx, 'operator');
+  // The national id of the linked person (shown to operators and auditors, who may read persons).
+  const staffJson = async (m: StaffMember) => {
+    const person = m.personId ? await ctx.registry.getPerson(ctx.db, m.personId) : undefined;
+    return {
+      staffId: m.id,
+      role: m.role,
+      name: m.name,
+      status: m.status,
+      nationalId: person?.nationalId ?? null,
+      createdBy: m.createdBy,
+      createdAt: m.createdAt.toISOString(),
+    };
+  };
 
   app.post(
     '/admin/v1/staff',
@@ -27,7 +31,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
         staffOf(request).actor,
       );
       reply.code(201).header('cache-control', 'no-store');
-      return { ...staffJson(member), token };
+      return { ...(await staffJson(member)), token };
     },
   );
 
@@ -36,7 +40,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
     { preHandler: requireStaff(ctx, 'operator', 'auditor') },
     async (request) => {
       await ctx.audit.append(ctx.db, { type: 'staff.listed', actor: staffOf(request).actor });
-      return { staff: (await ctx.staff.list(ctx.db)).map(staffJson) };
+      return { staff: await Promise.all((await ctx.staff.list(ctx.db)).map(staffJson)) };
     },
   );
 
@@ -55,6 +59,20 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
   }
 
   app.post(
+    '/admin/v1/staff/:staffId/person',
+    { schema: { params: StaffParams, body: StaffPersonBody }, preHandler: operators },
+    async (request) =>
+      staffJson(
+        await ctx.staff.linkPerson(
+          ctx.db,
+          request.params.staffId,
+          request.body.nationalId,
+          staffOf(request).actor,
+        ),
+      ),
+  );
+
+  app.post(
     '/admin/v1/staff/:staffId/token',
     { schema: { params: StaffParams }, preHandler: operators },
     async (request, reply) => {
@@ -64,7 +82,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
         staffOf(request).actor,
       );
       reply.header('cache-control', 'no-store');
-      return { ...staffJson(member), token };
+      return { ...(await staffJson(member)), token };
     },
   );
 }

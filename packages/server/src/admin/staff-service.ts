@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Db } from '../db/db.js';
+import { isUniqueViolation } from '../db/db-errors.js';
 import { AppError } from '../errors.js';
 import type { StaffPrincipal, StaffRole } from '../http/request-auth.js';
 import type { KeyVault } from '../keys/key-vault.js';
@@ -8,13 +9,16 @@ import { keyedHash, sourcePseudonym } from '../keys/keyed-hash.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { createAttemptLimiter } from '../registry/attempt-limiter.js';
 import { text } from '../registry/person-input.js';
+import type { RegistryService } from '../registry/registry-service.js';
 import {
   findStaffById,
+  findStaffByPersonId,
   findStaffByTokenHash,
   insertStaff,
   insertStaffIfAbsent,
   listStaff,
   type StaffRow,
+  updateStaffPerson,
   updateStaffStatus,
   updateStaffToken,
 } from './staff-store.js';
@@ -27,6 +31,8 @@ export interface StaffMember {
   role: StaffRole;
   name: string;
   status: 'active' | 'disabled';
+  /** The person who logs in to the consoles with Mobile ID as this staff member (null: none). */
+  personId: string | null;
   createdBy: string;
   createdAt: Date;
 }
@@ -47,9 +53,19 @@ export interface StaffService {
   /** A new staff member and their bearer token (shown once; only its keyed hash is stored). */
   create(
     db: Db,
-    input: { role: StaffRole; name: string },
+    input: { role: StaffRole; name: string; nationalId?: string | undefined },
     actor: string,
   ): Promise<{ member: StaffMember; token: string }>;
+  /**
+   * Link the person (by national id) who logs in to the consoles with Mobile ID as this staff
+   * member, or unlink (null). 404 person_not_found; 409 already_exists when that person is
+   * another staff member already.
+   */
+  linkPerson(db: Db, id: string, nationalId: string | null, actor: string): Promise<StaffMember>;
+  /** The active staff member with this id as a principal (web sessions); undefined otherwise. */
+  principal(db: Db, id: string): Promise<StaffPrincipal | undefined>;
+  /** The staff member a person is (console log-in); undefined when none. */
+  findByPerson(db: Db, personId: string): Promise<StaffMember | undefined>;
   list(db: Db): Promise<StaffMember[]>;
   setStatus(db: Db, id: string, status: 'active' | 'disabled', actor: string): Promise<StaffMember>;
   /** Replace a staff member's token; the old one stops working at once. */
@@ -61,6 +77,7 @@ const toMember = (row: StaffRow): StaffMember => ({
   role: row.role,
   name: row.name,
   status: row.status,
+  personId: row.personId,
   createdBy: row.createdBy,
   createdAt: row.createdAt,
 });
@@ -77,6 +94,7 @@ export function createStaffService(deps: {
   vault: KeyVault;
   audit: AuditService;
   rateLimiter: RateLimiter;
+  registry: RegistryService;
   adminToken: string | undefined;
   maxFailuresPerSource: number;
   failureWindowSeconds: number;
@@ -105,6 +123,12 @@ export function createStaffService(deps: {
     throw new AppError('invalid_token', 'the bearer token is not valid', {
       headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
     });
+  }
+
+  async function personOf(db: Db, nationalId: string): Promise<string> {
+    const person = await deps.registry.findPersonByNationalId(db, nationalId);
+    if (!person) throw new AppError('person_not_found', 'no person with that national id');
+    return person.id;
   }
 
   let generated: string | undefined;
@@ -189,22 +213,70 @@ export function createStaffService(deps: {
 
     async create(db, input, actor) {
       const token = generateStaffToken();
+      const personId =
+        input.nationalId === undefined ? undefined : await personOf(db, input.nationalId);
       const row = await db.transaction().execute(async (trx) => {
+        if (personId !== undefined && (await findStaffByPersonId(trx, personId))) {
+          throw new AppError('already_exists', 'that person is a staff member already');
+        }
         const inserted = await insertStaff(trx, {
           id: randomUUID(),
           role: input.role,
           name: text('name', input.name, 200),
           tokenHash: tokenHash(token),
+          personId,
           createdBy: actor,
         });
         await deps.audit.append(trx, {
           type: 'staff.created',
           actor,
-          data: { staffId: inserted.id, role: inserted.role },
+          ...(personId ? { personId } : {}),
+          data: {
+            staffId: inserted.id,
+            role: inserted.role,
+            linkedToPerson: personId !== undefined,
+          },
         });
         return inserted;
       });
       return { member: toMember(row), token };
+    },
+
+    async linkPerson(db, id, nationalId, actor) {
+      const personId = nationalId === null ? null : await personOf(db, nationalId);
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const other = personId === null ? undefined : await findStaffByPersonId(trx, personId);
+          if (other && other.id !== id) {
+            throw new AppError('already_exists', 'that person is another staff member already');
+          }
+          const row = await updateStaffPerson(trx, id, personId);
+          if (!row) throw new AppError('not_found', `no staff member ${id}`);
+          await deps.audit.append(trx, {
+            type: personId === null ? 'staff.person_unlinked' : 'staff.person_linked',
+            actor,
+            ...(personId ? { personId } : {}),
+            data: { staffId: id },
+          });
+          return toMember(row);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError('already_exists', 'that person is another staff member already');
+        }
+        throw error;
+      }
+    },
+
+    async principal(db, id) {
+      const row = await findStaffById(db, id);
+      if (row?.status !== 'active') return undefined;
+      return { id: row.id, role: row.role, actor: actorOf(row) };
+    },
+
+    async findByPerson(db, personId) {
+      const row = await findStaffByPersonId(db, personId);
+      return row ? toMember(row) : undefined;
     },
 
     async list(db) {

@@ -7,11 +7,22 @@ export interface StaffRow {
   name: string;
   tokenHash: Buffer;
   status: StaffTable['status'];
+  /** The person who logs in to the consoles as this staff member; null: bearer token only. */
+  personId: string | null;
   createdBy: string;
   createdAt: Date;
 }
 
-const columns = ['id', 'role', 'name', 'token_hash', 'status', 'created_by', 'created_at'] as const;
+const columns = [
+  'id',
+  'role',
+  'name',
+  'token_hash',
+  'status',
+  'person_id',
+  'created_by',
+  'created_at',
+] as const;
 
 function toRow(r: {
   id: string;
@@ -19,6 +30,7 @@ function toRow(r: {
   name: string;
   token_hash: Buffer;
   status: StaffTable['status'];
+  person_id: string | null;
   created_by: string;
   created_at: Date;
 }): StaffRow {
@@ -28,6 +40,7 @@ function toRow(r: {
     name: r.name,
     tokenHash: Buffer.from(r.token_hash),
     status: r.status,
+    personId: r.person_id,
     createdBy: r.created_by,
     createdAt: r.created_at,
   };
@@ -40,6 +53,7 @@ export async function insertStaff(
     role: StaffTable['role'];
     name: string;
     tokenHash: Buffer;
+    personId?: string | undefined;
     createdBy: string;
   },
 ): Promise<StaffRow> {
@@ -51,6 +65,7 @@ export async function insertStaff(
       name: staff.name,
       token_hash: staff.tokenHash,
       status: 'active',
+      person_id: staff.personId ?? null,
       created_by: staff.createdBy,
     })
     .returning(columns)
@@ -115,6 +130,30 @@ export async function updateStaffStatus(
   const row = await db
     .updateTable('staff')
     .set({ status })
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirst();
+  return row ? toRow(row) : undefined;
+}
+
+export async function findStaffByPersonId(db: Db, personId: string): Promise<StaffRow | undefined> {
+  const row = await db
+    .selectFrom('staff')
+    .select(columns)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return row ? toRow(row) : undefined;
+}
+
+/** Link (or unlink, null) the person who logs in as this staff member. */
+export async function updateStaffPerson(
+  db: Db,
+  id: string,
+  personId: string | null,
+): Promise<StaffRow | undefined> {
+  const row = await db
+    .updateTable('staff')
+    .set({ person_id: personId })
     .where('id', '=', id)
     .returning(columns)
     .executeTakeFirst();

@@ -12,6 +12,8 @@ export interface StaffTable {
   /** HMAC-SHA256 of the bearer token under a key derived from the master key. */
   token_hash: Buffer;
   status: 'active' | 'disabled';
+  /** The person (registry) who logs in to the consoles as this staff member with Mobile ID. */
+  person_id: string | null;
   created_by: string;
   created_at: Generated<Date>;
 }

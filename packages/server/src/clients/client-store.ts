@@ -79,6 +79,80 @@ export async function updateClientSecret(
     .execute();
 }
 
+/** Replace a client's registration (metadata, allowed claims, name, environment); the sector stays. */
+export async function reviseClientRegistration(
+  db: Db,
+  clientId: string,
+  change: {
+    clientName: string;
+    environment: ClientEnvironment;
+    metadata: ClientRegistration;
+    allowedClaims: string[];
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('clients')
+    .set({
+      client_name: change.clientName,
+      environment: change.environment,
+      metadata: JSON.stringify(change.metadata),
+      allowed_claims: JSON.stringify(change.allowedClaims),
+    })
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function updateClientStatus(
+  db: Db,
+  clientId: string,
+  status: 'active' | 'disabled',
+): Promise<boolean> {
+  const result = await db
+    .updateTable('clients')
+    .set({ status })
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Clients, newest first, optionally of one environment and/or among given ids. */
+export async function listClientRows(
+  db: Db,
+  filter: { environment?: ClientEnvironment | undefined; clientIds?: readonly string[] },
+): Promise<ClientRow[]> {
+  if (filter.clientIds && filter.clientIds.length === 0) return [];
+  let q = db
+    .selectFrom('clients')
+    .select([
+      'client_id',
+      'client_name',
+      'environment',
+      'status',
+      'metadata',
+      'allowed_claims',
+      'sector',
+      'secret_hash',
+      'created_at',
+    ])
+    .orderBy('created_at', 'desc')
+    .limit(1000);
+  if (filter.environment) q = q.where('environment', '=', filter.environment);
+  if (filter.clientIds) q = q.where('client_id', 'in', [...filter.clientIds]);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    clientId: r.client_id,
+    clientName: r.client_name,
+    environment: r.environment,
+    status: r.status,
+    metadata: parseJson(r.metadata),
+    allowedClaims: parseJson(r.allowed_claims),
+    sector: r.sector,
+    secretHash: Buffer.from(r.secret_hash),
+    createdAt: r.created_at,
+  }));
+}
+
 /** Replace a client's registration (name, metadata, allowed claims, sector). */
 export async function updateClientRegistration(
   db: Db,

@@ -2,15 +2,19 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from '@openmid/protocol';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Db } from '../db/db.js';
+import { AppError } from '../errors.js';
 import type { KeyVault } from '../keys/key-vault.js';
 import { validateRegistration } from './client-metadata.js';
-import type { ClientRecord, ClientService } from './client-service.js';
+import type { ClientRecord, ClientRegistration, ClientService } from './client-service.js';
 import {
   type ClientRow,
   findClientById,
   insertClient,
+  listClientRows,
+  reviseClientRegistration,
   updateClientRegistration,
   updateClientSecret,
+  updateClientStatus,
 } from './client-store.js';
 
 /** Random client ids and secrets: base64url of 16 and 32 bytes. */
@@ -30,6 +34,16 @@ function toRecord(row: ClientRow): ClientRecord {
   };
 }
 
+/** What the audit log records of a registration (never a secret or a key). */
+function registrationSummary(metadata: ClientRegistration, allowedClaims: string[]) {
+  return {
+    clientName: metadata.client_name,
+    environment: metadata.environment,
+    grantTypes: metadata.grant_types ?? [],
+    allowedClaims,
+  };
+}
+
 export interface ClientServiceImpl extends ClientService {
   /**
    * Register a client under a fixed id with a given (or new) secret, or set that secret on the
@@ -42,6 +56,33 @@ export interface ClientServiceImpl extends ClientService {
     actor: string,
     clientSecret?: string,
   ): Promise<{ client: ClientRecord; clientSecret: string; created: boolean }>;
+  /**
+   * Replace a client's registration (validated as at registration; the pairwise sector stays, so
+   * the subjects its users already have do not change). Audited as client.updated.
+   */
+  update(
+    db: Db,
+    clientId: string,
+    registration: Parameters<ClientService['register']>[1],
+    actor: string,
+  ): Promise<ClientRecord>;
+  /** Disable (every token and log-in of it stops) or enable a client. */
+  setStatus(
+    db: Db,
+    clientId: string,
+    status: 'active' | 'disabled',
+    actor: string,
+  ): Promise<ClientRecord>;
+  /** A new secret, shown once; the old one stops at once. */
+  rotateSecret(
+    db: Db,
+    clientId: string,
+    actor: string,
+  ): Promise<{ client: ClientRecord; clientSecret: string }>;
+  list(
+    db: Db,
+    filter?: { environment?: 'sandbox' | 'production' | undefined; clientIds?: readonly string[] },
+  ): Promise<ClientRecord[]>;
 }
 
 /**
@@ -87,12 +128,7 @@ export function createClientService(deps: {
         type: 'client.registered',
         actor,
         clientId,
-        data: {
-          clientName: metadata.client_name,
-          environment: metadata.environment,
-          grantTypes: metadata.grant_types ?? [],
-          allowedClaims,
-        },
+        data: registrationSummary(metadata, allowedClaims),
       });
       const client: ClientRecord = {
         clientId,
@@ -159,12 +195,7 @@ export function createClientService(deps: {
             type: 'client.updated',
             actor,
             clientId,
-            data: {
-              clientName: metadata.client_name,
-              environment: metadata.environment,
-              grantTypes: metadata.grant_types ?? [],
-              allowedClaims,
-            },
+            data: registrationSummary(metadata, allowedClaims),
           });
         }
       });
@@ -173,6 +204,67 @@ export function createClientService(deps: {
         clientSecret,
         created: false,
       };
+    },
+    async update(db, clientId, registration, actor) {
+      const existing = await findClientById(db, clientId);
+      if (!existing) throw new AppError('not_found', 'no such client');
+      const { registration: metadata, allowedClaims } = validateRegistration(
+        registration,
+        clientId,
+      );
+      await db.transaction().execute(async (trx) => {
+        await reviseClientRegistration(trx, clientId, {
+          clientName: metadata.client_name,
+          environment: metadata.environment,
+          metadata,
+          allowedClaims,
+        });
+        await deps.audit.append(trx, {
+          type:
+            existing.environment !== metadata.environment ? 'client.promoted' : 'client.updated',
+          actor,
+          clientId,
+          data: {
+            clientName: metadata.client_name,
+            environment: metadata.environment,
+            previousEnvironment: existing.environment,
+            allowedClaims,
+          },
+        });
+      });
+      return {
+        ...toRecord(existing),
+        clientName: metadata.client_name,
+        environment: metadata.environment,
+        metadata,
+        allowedClaims,
+      };
+    },
+    async setStatus(db, clientId, status, actor) {
+      return db.transaction().execute(async (trx) => {
+        const existing = await findClientById(trx, clientId);
+        if (!existing) throw new AppError('not_found', 'no such client');
+        await updateClientStatus(trx, clientId, status);
+        await deps.audit.append(trx, {
+          type: status === 'disabled' ? 'client.disabled' : 'client.enabled',
+          actor,
+          clientId,
+        });
+        return { ...toRecord(existing), status };
+      });
+    },
+    async rotateSecret(db, clientId, actor) {
+      const clientSecret = newClientSecret();
+      return db.transaction().execute(async (trx) => {
+        const existing = await findClientById(trx, clientId);
+        if (!existing) throw new AppError('not_found', 'no such client');
+        await updateClientSecret(trx, clientId, hashSecret(clientId, clientSecret));
+        await deps.audit.append(trx, { type: 'client.secret_rotated', actor, clientId });
+        return { client: toRecord(existing), clientSecret };
+      });
+    },
+    async list(db, filter = {}) {
+      return (await listClientRows(db, filter)).map(toRecord);
     },
     async get(db, clientId) {
       const row = await findClientById(db, clientId);

@@ -8,6 +8,7 @@ import type { AuditTables } from '../audit/audit-tables.js';
 import type { DeclarationTables } from '../callcentre/declaration-tables.js';
 import type { ClientTables } from '../clients/client-tables.js';
 import type { CredentialTables } from '../credentials/credential-tables.js';
+import type { DeveloperTables } from '../developers/developer-tables.js';
 import type { DeviceApiTables } from '../device-api/device-api-tables.js';
 import type { DocumentTables } from '../documents/document-tables.js';
 import type { LimitTables } from '../limits/limit-tables.js';
@@ -18,6 +19,7 @@ import type { SandboxTables } from '../sandbox/sandbox-tables.js';
 import type { SessionTables } from '../sessions/session-tables.js';
 import type { VerifierTables } from '../verifiers/verifier-tables.js';
 import type { WalletTables } from '../wallet/wallet-tables.js';
+import type { WebLoginTables } from '../web-login/web-login-tables.js';
 import type { CoreTables } from './core-tables.js';
 
 export interface Database
@@ -33,6 +35,8 @@ export interface Database
     DocumentTables,
     SessionTables,
     SandboxTables,
+    WebLoginTables,
+    DeveloperTables,
     DeclarationTables,
     WalletTables,
     CredentialTables,

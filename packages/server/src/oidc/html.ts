@@ -8,6 +8,11 @@ export function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
+/** OpenMID's mark as a data URL (img-src data:), so browsers do not ask for /favicon.ico. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#0b5cad"/><path d="M32 10 52 32 32 54 12 32Z" fill="#fff"/><circle cx="32" cy="32" r="7" fill="#0b5cad"/></svg>',
+)}`;
+
 /** The Content-Security-Policy of every page the provider renders: no inline script or style. */
 const BASE_CSP = [
   "default-src 'none'",
@@ -43,6 +48,7 @@ export function page(options: {
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(options.title)}</title>
 <link rel="stylesheet" href="${options.assetsBase}/login.css">
+<link rel="icon" href="${FAVICON}">
 ${script}
 </head>
 <body>

@@ -28,6 +28,8 @@ export const LOGIN_JS = `'use strict';
     show('code-section', false);
     show('qr', false);
     show('device-link', false);
+    // A typed identifier replaces the QR flow; "try again" brings the QR back.
+    show('qr-section', !body.identifier);
     status(texts.waiting);
     fetch(base + '/start', {
       method: 'POST',

@@ -11,6 +11,7 @@ import * as m0011 from './0011-documents.js';
 import * as m0012 from './0012-trust-anchors.js';
 import * as m0013 from './0013-call-centre.js';
 import * as m0014 from './0014-wallet.js';
+import * as m0015 from './0015-web-sessions.js';
 import * as m0016 from './0016-credentials.js';
 
 /**
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0009-oidc': m0009,
   '0011-documents': m0011,
   '0012-trust-anchors': m0012,
+  '0015-web-sessions': m0015,
   '0013-call-centre': m0013,
   '0014-wallet': m0014,
   '0016-credentials': m0016,

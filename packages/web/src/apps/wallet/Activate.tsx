@@ -210,6 +210,7 @@ export function Activate() {
             onChange={setPin1}
             testId="pin1"
             eraseLabel={t('erase')}
+            keypad={false}
           />
           <PinPad
             label={t('pinAgainLabel')}
@@ -217,6 +218,7 @@ export function Activate() {
             onChange={setPin1Again}
             testId="pin1-again"
             eraseLabel={t('erase')}
+            keypad={false}
           />
           <div className="actions">
             <button type="submit">{t('next')}</button>
@@ -238,6 +240,7 @@ export function Activate() {
             onChange={setPin2}
             testId="pin2"
             eraseLabel={t('erase')}
+            keypad={false}
           />
           <PinPad
             label={t('pinAgainLabel')}
@@ -245,6 +248,7 @@ export function Activate() {
             onChange={setPin2Again}
             testId="pin2-again"
             eraseLabel={t('erase')}
+            keypad={false}
           />
           <div className="actions">
             <button type="submit">{t('activate')}</button>

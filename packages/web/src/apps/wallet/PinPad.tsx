@@ -11,6 +11,7 @@ export function PinPad({
   maxLength = 12,
   testId,
   eraseLabel,
+  keypad = true,
 }: {
   label: string;
   value: string;
@@ -18,6 +19,8 @@ export function PinPad({
   maxLength?: number;
   testId?: string;
   eraseLabel: string;
+  /** Show the on-screen keypad (one per screen; a second field uses the phone's keyboard). */
+  keypad?: boolean;
 }) {
   const id = useId();
   const press = (digit: string) => {
@@ -39,32 +42,34 @@ export function PinPad({
         className="pin-input"
       />
       {/* The keypad types into the field above, which is what assistive technology uses. */}
-      <div className="pin-keys" aria-hidden="true">
-        {['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => (
+      {keypad && (
+        <div className="pin-keys" aria-hidden="true">
+          {['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => (
+            <button
+              type="button"
+              key={d}
+              className="secondary"
+              tabIndex={-1}
+              onClick={() => press(d)}
+            >
+              {d}
+            </button>
+          ))}
+          <span />
+          <button type="button" className="secondary" tabIndex={-1} onClick={() => press('0')}>
+            0
+          </button>
           <button
             type="button"
-            key={d}
             className="secondary"
             tabIndex={-1}
-            onClick={() => press(d)}
+            aria-label={eraseLabel}
+            onClick={() => onChange(value.slice(0, -1))}
           >
-            {d}
+            ⌫
           </button>
-        ))}
-        <span />
-        <button type="button" className="secondary" tabIndex={-1} onClick={() => press('0')}>
-          0
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          tabIndex={-1}
-          aria-label={eraseLabel}
-          onClick={() => onChange(value.slice(0, -1))}
-        >
-          ⌫
-        </button>
-      </div>
+        </div>
+      )}
     </div>
   );
 }

@@ -87,6 +87,7 @@ function Unblock({ initial, onDone }: { initial: DeviceKeyPurpose; onDone: () =>
         onChange={setPin}
         testId="unblock-pin"
         eraseLabel={t('erase')}
+        keypad={false}
       />
       <PinPad
         label={t('pinAgainLabel')}
@@ -94,6 +95,7 @@ function Unblock({ initial, onDone }: { initial: DeviceKeyPurpose; onDone: () =>
         onChange={setAgain}
         testId="unblock-pin-again"
         eraseLabel={t('erase')}
+        keypad={false}
       />
       <div className="actions">
         <button type="submit" disabled={busy}>
@@ -169,7 +171,14 @@ export function Security() {
             <ul>
               {status.certificates.map((c) => (
                 <li key={c.serialHex}>
-                  {t(c.purpose === 'auth' ? 'certAuth' : 'certSign')}: {c.status}
+                  {t(c.purpose === 'auth' ? 'certAuth' : 'certSign')}:{' '}
+                  {t(
+                    c.status === 'good'
+                      ? 'certGood'
+                      : c.status === 'revoked'
+                        ? 'certRevoked'
+                        : 'certOnHold',
+                  )}
                 </li>
               ))}
             </ul>

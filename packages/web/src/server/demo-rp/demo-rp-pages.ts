@@ -48,10 +48,11 @@ export function layout(
 ${options.refreshSeconds ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 <title>${escapeHtml(options.title ? `${options.title} — ${t.title}` : t.title)}</title>
 <link rel="stylesheet" href="/demo-rp/style.css">
+<link rel="icon" href="/demo-rp/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="bar">
-  <a class="brand" href="/demo-rp/"><span class="logo" aria-hidden="true">₼</span>${escapeHtml(t.title)}</a>
+  <a class="brand" href="/demo-rp/"><span class="logo" aria-hidden="true">e</span>${escapeHtml(t.title)}</a>
   <span class="badge">${escapeHtml(t.badge)}</span>
   <nav class="langs" aria-label="${escapeHtml(t.language)}">${langs}</nav>
   ${logout}
@@ -100,3 +101,6 @@ input[type=text], input[type=number] { width: 100%; max-width: 280px; padding: 8
 .error { color: var(--bad); }
 .notice { background: #fff8e6; border: 1px solid #f3d58a; border-radius: 8px; padding: 10px 14px; }
 `;
+
+export const DEMO_RP_FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#0b5cad"/><text x="32" y="45" font-size="36" text-anchor="middle" fill="#fff" font-family="sans-serif">e</text></svg>';

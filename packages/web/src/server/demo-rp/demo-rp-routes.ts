@@ -3,7 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 import * as oidc from 'openid-client';
 import { declarationPdf } from './declaration-pdf.js';
 import { DEMO_RP_MESSAGES, type DemoRpLang, pickLang } from './demo-rp-messages.js';
-import { card, DEMO_RP_CSS, escapeHtml, layout, type PageContext } from './demo-rp-pages.js';
+import {
+  card,
+  DEMO_RP_CSS,
+  DEMO_RP_FAVICON,
+  escapeHtml,
+  layout,
+  type PageContext,
+} from './demo-rp-pages.js';
 import { cookieHeader, createCookieSealer, readCookies } from './sealed-cookie.js';
 
 /**
@@ -192,6 +199,13 @@ export async function registerDemoRp(app: FastifyInstance, options: DemoRpOption
       .type('text/css; charset=utf-8')
       .header('cache-control', 'public, max-age=300')
       .send(DEMO_RP_CSS),
+  );
+
+  app.get(`${BASE}/favicon.svg`, { schema: HIDDEN }, async (_request, reply) =>
+    reply
+      .type('image/svg+xml')
+      .header('cache-control', 'public, max-age=86400')
+      .send(DEMO_RP_FAVICON),
   );
 
   app.get(`${BASE}/`, { schema: HIDDEN }, async (request, reply) => {

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { qrPayload } from '@openmid/protocol';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  challenge,
+  registerClient,
+  rpCall,
+  type TestClient,
+} from '../../packages/server/test/support/rp.js';
+import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
+import { startPlatform, type TestNode } from '../support/platform.js';
+import { writeQrVideo } from '../support/qr-video.js';
+import { personWithCode, WALLET_PIN1, WALLET_PIN2 } from '../support/wallet.js';
+
+/**
+ * The wallet's camera (Chromium's fake camera plays a Y4M file of QR codes): the activation code
+ * scanned from the officer's letter, and an RP's animated QR code (F11) scanned to log in.
+ */
+describe('wallet camera — activation code and animated QR log-in', () => {
+  let node: TestNode;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let camera: string;
+  let rp: TestClient;
+  let errors: string[];
+
+  beforeAll(async () => {
+    node = await startPlatform();
+    rp = await registerClient(node, { client_name: 'ASAN Bank' });
+    dir = mkdtempSync(join(tmpdir(), 'openmid-wallet-qr-'));
+    camera = join(dir, 'camera.y4m');
+    writeQrVideo(camera, []);
+    browser = await launchBrowser({
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${camera}`,
+      ],
+    });
+    context = await mobileContext(browser, { baseURL: node.url, permissions: ['camera'] });
+    page = await context.newPage();
+    errors = collectPageErrors(page);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await node?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the activation code from the officer letter with the camera', async () => {
+    const person = await personWithCode(node);
+    writeQrVideo(camera, [`${node.url}/wallet/activate?code=${person.activationCode}`]);
+    await page.goto('/wallet/activate');
+    await page.getByRole('button', { name: 'Scan the code with the camera' }).click();
+    await expect
+      .poll(() => page.getByTestId('activation-code').inputValue(), { timeout: 30_000 })
+      .toBe(person.activationCode);
+    await page.locator('form button[type=submit]').click();
+    await page.getByTestId('pin1').fill(WALLET_PIN1);
+    await page.getByTestId('pin1-again').fill(WALLET_PIN1);
+    await page.locator('form button[type=submit]').click();
+    await page.getByTestId('pin2').fill(WALLET_PIN2);
+    await page.getByTestId('pin2-again').fill(WALLET_PIN2);
+    await page.locator('form button[type=submit]').click();
+    const puk = ((await page.getByTestId('puk').textContent({ timeout: 60_000 })) ?? '').trim();
+    await page.getByTestId('puk-again').fill(puk);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('.outcome button').click();
+    await page.getByTestId('no-requests').waitFor();
+  });
+
+  it('logs in by scanning the RP animated QR code', async () => {
+    writeQrVideo(camera, []);
+    const r = await rpCall(node, rp, 'POST', '/rp/v1/authentication', {
+      hash: challenge().b64,
+      hashType: 'SHA256',
+    });
+    expect(r.status).toBe(201);
+    const started = Date.now();
+    const qr = (await r.json()) as {
+      sessionId: string;
+      qrStartToken: string;
+      qrStartSecret: string;
+    };
+    // The RP's screen shows a new code every second; the server takes the current one (±1 s).
+    // The camera film starts when the scanner opens: show, for each coming second, the codes of
+    // that second and the next two, so whichever the clock says is current is on film.
+    const from = Math.floor((Date.now() - started) / 1000);
+    const codes: string[] = [];
+    for (let s = from; s < from + 40; s++) {
+      for (const c of [s, s + 1, s + 2])
+        codes.push(await qrPayload(qr.qrStartToken, qr.qrStartSecret, c));
+    }
+    writeQrVideo(camera, codes, { fps: 9, holdFrames: 3 });
+    await page.goto('/wallet/scan');
+    await screenshot(page, 'wallet', '16-scan-en');
+    await page.getByTestId('request-pin').waitFor({ timeout: 60_000 });
+    expect(await page.locator('#request-title').textContent()).toBe('ASAN Bank asks');
+    await page.getByTestId('request-pin').fill(WALLET_PIN1);
+    await page.getByTestId('approve').click();
+    await page.getByTestId('outcome').waitFor();
+    const done = await rpCall(node, rp, 'GET', `/rp/v1/sessions/${qr.sessionId}?timeoutMs=20000`);
+    expect(((await done.json()) as { result: { endResult: string } }).result.endResult).toBe('OK');
+    expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
+});
