@@ -231,9 +231,18 @@ describe('call-centre declarations (F19)', () => {
       ['POST', `/admin/v1/persons/${leyla.personId}/activation-codes`],
       ['GET', '/admin/v1/staff'],
       ['GET', `/admin/v1/devices/${leyla.deviceId}`],
+      ['POST', `/admin/v1/devices/${leyla.deviceId}/suspend`],
+      ['GET', '/admin/v1/clients/call-centre'],
+      ['GET', '/admin/v1/trust-list'],
+      ['GET', '/admin/v1/verifier-roles'],
     ] as const) {
       expect((await adminCall(node, method, p, { token: agent })).status, p).toBe(403);
     }
+    const client = await adminCall(node, 'POST', '/admin/v1/clients', {
+      token: agent,
+      body: { client_name: 'Not mine', environment: 'sandbox' },
+    });
+    expect(client.status).toBe(403);
   });
 
   it('answers 4xx for bad input', async () => {
