@@ -3,6 +3,7 @@ import type { ClientRecord, ClientRegistration } from '../clients/client-service
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
+import { FIRST_PARTY_APPS } from '../web-login/first-party.js';
 import { requireStaff, staffOf } from './staff-auth.js';
 
 /** RFC 7591 §3.2.1 client information response: the metadata as registered, plus credentials. */
@@ -56,4 +57,99 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
       return { ...clientInformation(client), status: client.status };
     },
   );
+
+  const ClientParams = Type.Object(
+    { clientId: Type.String({ minLength: 1, maxLength: 200 }) },
+    { additionalProperties: false },
+  );
+  const operators = requireStaff(ctx, 'operator');
+  // The built-in clients of the platform's own web apps: secret derived from the master key and
+  // registration kept by web-login/ at every start; an operator may disable them, nothing else.
+  const builtIn = new Set(Object.values(FIRST_PARTY_APPS).map((a) => a.clientId));
+  const notBuiltIn = (clientId: string) => {
+    if (builtIn.has(clientId)) {
+      throw new AppError('invalid_state', 'a built-in client of the platform cannot be changed');
+    }
+  };
+  const summary = (client: ClientRecord) => ({
+    ...clientInformation(client),
+    status: client.status,
+  });
+
+  app.get(
+    '/admin/v1/clients',
+    {
+      preHandler: requireStaff(ctx, 'operator', 'officer', 'auditor'),
+      schema: {
+        querystring: Type.Object(
+          {
+            environment: Type.Optional(
+              Type.Union([Type.Literal('sandbox'), Type.Literal('production')]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const clients = await ctx.clients.list(ctx.db, { environment: request.query.environment });
+      return { clients: clients.map(summary) };
+    },
+  );
+
+  // Promotion re-validates the registration by the production rules (https, public hosts).
+  app.post(
+    '/admin/v1/clients/:clientId/promote',
+    { preHandler: operators, schema: { params: ClientParams } },
+    async (request) => {
+      notBuiltIn(request.params.clientId);
+      const client = await ctx.clients.get(ctx.db, request.params.clientId);
+      if (!client) throw new AppError('not_found', 'no such client');
+      if (client.environment === 'production') {
+        throw new AppError('invalid_state', 'the client is in production already');
+      }
+      return summary(
+        await ctx.clients.update(
+          ctx.db,
+          client.clientId,
+          { ...client.metadata, environment: 'production' },
+          staffOf(request).actor,
+        ),
+      );
+    },
+  );
+
+  app.post(
+    '/admin/v1/clients/:clientId/secret',
+    { preHandler: operators, schema: { params: ClientParams } },
+    async (request, reply) => {
+      notBuiltIn(request.params.clientId);
+      const { client, clientSecret } = await ctx.clients.rotateSecret(
+        ctx.db,
+        request.params.clientId,
+        staffOf(request).actor,
+      );
+      reply.header('cache-control', 'no-store');
+      return { ...summary(client), client_secret: clientSecret };
+    },
+  );
+
+  for (const [action, status] of [
+    ['disable', 'disabled'],
+    ['enable', 'active'],
+  ] as const) {
+    app.post(
+      `/admin/v1/clients/:clientId/${action}`,
+      { preHandler: operators, schema: { params: ClientParams } },
+      async (request) =>
+        summary(
+          await ctx.clients.setStatus(
+            ctx.db,
+            request.params.clientId,
+            status,
+            staffOf(request).actor,
+          ),
+        ),
+    );
+  }
 }

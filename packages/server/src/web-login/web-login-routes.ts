@@ -2,7 +2,6 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
 import { sourcePseudonym } from '../keys/keyed-hash.js';
 import { cookieValue, serializeCookie } from './cookies.js';
@@ -106,7 +105,7 @@ function safeReturnTo(app: FirstPartyApp, raw: string | undefined): string {
  *
  * - `GET  /web-login/v1/{staff|citizen}/login?return_to=/console/…&lang=az` → 302 to the provider
  * - `GET  /web-login/v1/{staff|citizen}/callback` → 302 back to the app (`?login_error=…` on failure)
- * - `GET  /web-login/v1/{audience}/session` → 200 `{ audience, csrfToken, expiresAt, … }` or 401
+ * - `GET  /web-login/v1/{audience}/session` → 200 `{ audience, authenticated, csrfToken?, … }`
  * - `POST /web-login/v1/{audience}/logout` (X-CSRF-Token) → 204
  */
 export async function registerWebLoginRoutes(
@@ -379,20 +378,27 @@ export async function registerWebLoginRoutes(
     ...options.profiles,
   };
 
+  // 200 in both cases (a web app asks this on every load; a 401 would be a console error each time).
   app.get(
     '/web-login/v1/:audience/session',
     { schema: { params: AnyAudienceParams } },
     async (request, reply) => {
       const { audience } = request.params;
-      const { id, session } = await authenticateWebSession(ctx, request, audience);
-      const profile = await profiles[audience]?.(ctx, session.principalId);
-      if (!profile) {
-        await ctx.webSessions.destroy(ctx.db, id);
-        throw new AppError('unauthorized', 'this account can no longer log in');
-      }
       reply.header('cache-control', 'no-store');
+      const id = cookieValue(request, sessionCookieName(audience));
+      const session =
+        id === undefined ? undefined : await ctx.webSessions.resolve(ctx.db, audience, id);
+      const profile = session ? await profiles[audience]?.(ctx, session.principalId) : undefined;
+      if (id === undefined || !session || !profile) {
+        if (id !== undefined) {
+          await ctx.webSessions.destroy(ctx.db, id);
+          reply.header('set-cookie', sessionCookie(audience, '', 0));
+        }
+        return { audience, authenticated: false };
+      }
       return {
         audience,
+        authenticated: true,
         ...(profile as Record<string, unknown>),
         csrfToken: ctx.webSessions.csrfToken(id),
         expiresAt: session.expiresAt.toISOString(),

@@ -124,10 +124,13 @@ describe('first-party web log-in with Mobile ID — consoles and portal (issue 8
     const { status, body } = await sessionOf(node, browser, 'staff');
     expect(status).toBe(200);
     // A made-up session id of the right shape is refused.
-    const probe = await fetch(`${node.url}/web-login/v1/staff/session`, {
-      headers: { cookie: 'omid_staff=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
-    });
+    const forged = { cookie: 'omid_staff=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
+    const probe = await fetch(`${node.url}/admin/v1/staff`, { headers: forged });
     expect(probe.status).toBe(401);
+    const asked = await fetch(`${node.url}/web-login/v1/staff/session`, { headers: forged });
+    expect(await asked.json()).toEqual({ audience: 'staff', authenticated: false });
+    // The stale cookie is cleared.
+    expect(asked.headers.get('set-cookie')).toMatch(/^omid_staff=; Path=\/; Max-Age=0/);
     await cookieCall(node, browser, 'POST', '/web-login/v1/staff/logout', {
       csrf: body.csrfToken as string,
     });
@@ -252,7 +255,7 @@ describe('first-party web log-in with Mobile ID — consoles and portal (issue 8
     clock.advance((node.ctx.config.webSessions.idleSeconds + 1) * 1000);
     const expired = await sessionOf(node, browser, 'staff');
     expect(expired.status).toBe(401);
-    expect(expired.body).toMatchObject({ error: 'unauthorized' });
+    expect(expired.body).toEqual({ audience: 'staff', authenticated: false });
     expect((await cookieCall(node, browser, 'GET', '/admin/v1/staff')).status).toBe(401);
   });
 });
