@@ -89,11 +89,12 @@ describe('wallet camera — activation code and animated QR log-in', () => {
     // that second and the next two, so whichever the clock says is current is on film.
     const from = Math.floor((Date.now() - started) / 1000);
     const codes: string[] = [];
-    for (let s = from; s < from + 40; s++) {
+    for (let s = from; s < from + 20; s++) {
       for (const c of [s, s + 1, s + 2])
         codes.push(await qrPayload(qr.qrStartToken, qr.qrStartSecret, c));
     }
-    writeQrVideo(camera, codes, { fps: 9, holdFrames: 3 });
+    // A small film (20 s, 480x360) is written fast, so the camera starts soon after the session.
+    writeQrVideo(camera, codes, { fps: 9, holdFrames: 3, width: 480, height: 360 });
     await page.goto('/wallet/scan');
     await screenshot(page, 'wallet', '16-scan-en');
     await page.getByTestId('request-pin').waitFor({ timeout: 60_000 });
