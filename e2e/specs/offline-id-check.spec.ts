@@ -1,185 +1,185 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActivationResponse } from '@openmid/protocol';
-import {
-  createPresentation,
-  es256Signer,
-  QrFrameAssembler,
-  splitIntoQrFrames,
-  verifyVerifierRequest,
-} from '@openmid/protocol/id-card';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCall, registerPerson } from '../../packages/server/test/support/admin.js';
-import {
-  activate,
-  activationBody,
-  makeTestDevice,
-  type TestDevice,
-} from '../../packages/server/test/support/device.js';
+import { issueEnrolmentCode } from '../../packages/server/test/support/id-card.js';
 import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
 import { writeQrVideo } from '../support/qr-video.js';
+import { activateInBrowser, personWithCode, WALLET_PIN1 } from '../support/wallet.js';
 
 const JOURNEY = 'idcard';
 // A 2×2 PNG: the registration photo the card carries.
 const PHOTO =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGNgYGD4z8DAwMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
 
-async function json<T>(r: Response, status: number): Promise<T> {
-  const text = await r.text();
-  expect(r.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
-
 /**
- * SPEC F20/F21 end to end: the verifier app in Chromium registers with an enrolment code, caches
- * the issuer keys and the status list, loses the network, shows its signed request, and reads
- * the wallet's answer through Chromium's fake camera (a Y4M video of the answer's QR codes);
- * the verdict is reached offline. The wallet's side is the same protocol code the wallet runs
- * (@openmid/protocol/id-card) with the phone's device key.
+ * SPEC F20/F21 end to end, two phones in two Chromiums, each with a fake camera: the verifier app
+ * registers with an enrolment code, caches the issuer keys and the status list, loses the network
+ * and shows its signed request; the wallet (activated in its browser) scans it from its camera (a
+ * Y4M video of the request's QR codes), shows who asks and what, and after PIN1 shows its answer
+ * as QR codes; the verifier reads those from its camera and reaches the verdict offline.
  */
-describe('offline ID check — verifier app with a fake camera', () => {
+describe('offline ID check — wallet and verifier apps with fake cameras', () => {
   let node: TestNode;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  let verifierBrowser: Browser;
+  let walletBrowser: Browser;
+  let verifier: Page;
+  let verifierContext: BrowserContext;
+  let wallet: Page;
   let dir: string;
-  let camera: string;
-  let holder: { device: TestDevice; activation: ActivationResponse };
-  let trust: { issuing: Uint8Array; root: Uint8Array };
+  let verifierCamera: string;
+  let walletCamera: string;
+  let person: { personId: string; activationCode: string };
+
+  const fakeCamera = (file: string) => [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${file}`,
+  ];
+
+  /** The QR frames a page shows (every frame of its cycling code). */
+  const framesOn = (page: Page) => page.getByTestId('qr-frames').locator('li').allTextContents();
 
   beforeAll(async () => {
     node = await startPlatform();
     dir = mkdtempSync(join(tmpdir(), 'openmid-idcard-'));
-    camera = join(dir, 'camera.y4m');
-    writeQrVideo(camera, []);
-    browser = await launchBrowser({
-      args: [
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        `--use-file-for-fake-video-capture=${camera}`,
-      ],
-    });
-    trust = {
-      issuing: new Uint8Array(await (await node.request('/pki/ca.cer')).arrayBuffer()),
-      root: new Uint8Array(await (await node.request('/pki/root.cer')).arrayBuffer()),
-    };
-    const { personId } = await registerPerson(node, {
+    verifierCamera = join(dir, 'verifier-camera.y4m');
+    walletCamera = join(dir, 'wallet-camera.y4m');
+    writeQrVideo(verifierCamera, []);
+    writeQrVideo(walletCamera, []);
+    verifierBrowser = await launchBrowser({ args: fakeCamera(verifierCamera) });
+    walletBrowser = await launchBrowser({ args: fakeCamera(walletCamera) });
+    person = await personWithCode(node, {
       givenName: 'Leyla',
       familyName: 'Məmmədova',
       photo: PHOTO,
       document: { type: 'ID card', number: 'AZE7654321' },
     });
-    const code = await json<{ activationCode: string }>(
-      await adminCall(node, 'POST', `/admin/v1/persons/${personId}/activation-codes`),
-      201,
-    );
-    const device = await makeTestDevice();
-    const activation = await json<ActivationResponse>(
-      await activate(node, device, await activationBody(device, code.activationCode)),
-      201,
-    );
-    holder = { device, activation };
-    context = await mobileContext(browser, { baseURL: node.url, permissions: ['camera'] });
-    page = await context.newPage();
+    verifierContext = await mobileContext(verifierBrowser, {
+      baseURL: node.url,
+      permissions: ['camera'],
+    });
+    verifier = await verifierContext.newPage();
+    const walletContext = await mobileContext(walletBrowser, {
+      baseURL: node.url,
+      permissions: ['camera'],
+    });
+    wallet = await walletContext.newPage();
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await verifierBrowser?.close();
+    await walletBrowser?.close();
     await node?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The wallet's answer to the request on screen, as QR frames in the fake camera. */
-  async function answerOnCamera(): Promise<void> {
-    const shown = await page.getByTestId('qr-frames').locator('li').allTextContents();
-    const assembler = new QrFrameAssembler();
-    let jws: string | undefined;
-    for (const frame of shown) {
-      const step = assembler.add(frame);
-      if (step.complete) jws = step.message;
-    }
-    expect(jws).toBeTypeOf('string');
-    const request = await verifyVerifierRequest(jws as string, { trust });
-    expect(request.role).toBe('police');
-    const presentation = await createPresentation({
-      credential: holder.activation.credential?.credential as string,
-      request,
-      kbSigner: es256Signer(holder.device.deviceKey.privateKey),
+  it('the wallet shows its ID card, in every language', async () => {
+    const errors = collectPageErrors(wallet);
+    await activateInBrowser(wallet, person.activationCode).catch(async (e) => {
+      await screenshot(wallet, JOURNEY, 'debug-activation');
+      console.log(errors);
+      throw e;
     });
-    const frames = splitIntoQrFrames(presentation);
-    expect(frames.length).toBeGreaterThan(0);
-    writeQrVideo(camera, frames);
-  }
+    await wallet.getByRole('link', { name: 'ID card' }).click();
+    const card = wallet.getByTestId('id-card');
+    await card.waitFor({ timeout: 30_000 });
+    expect(await wallet.getByTestId('id-card-name').textContent()).toContain('Məmmədova');
+    expect(await card.textContent()).toContain('AZE7654321');
+    for (const lang of ['en', 'az', 'zh-Hant'] as const) {
+      await wallet.getByTestId('language').selectOption(lang);
+      await expect.poll(() => wallet.evaluate(() => document.documentElement.lang)).toBe(lang);
+      await screenshot(wallet, JOURNEY, `wallet-card-${lang}`);
+    }
+    await wallet.getByTestId('language').selectOption('en');
+    expect(errors).toEqual([]);
+  });
 
-  it('registers, caches trust, goes offline and reaches a valid verdict from the camera', async () => {
-    const errors = collectPageErrors(page);
-    const org = await json<{ organisationId: string }>(
-      await adminCall(node, 'POST', '/admin/v1/verifier-organisations', {
-        body: { name: 'Bakı Şəhər Polisi' },
-      }),
-      201,
-    );
-    const enrolment = await json<{ enrolmentCode: string }>(
-      await adminCall(
-        node,
-        'POST',
-        `/admin/v1/verifier-organisations/${org.organisationId}/devices`,
-        {
-          body: { role: 'police', name: 'Patrol 7' },
-        },
-      ),
-      201,
-    );
-
-    await page.goto('/verifier/?lang=en');
-    await screenshot(page, JOURNEY, 'verifier-enrol-en');
-    await page.getByLabel('Enrolment code').fill(enrolment.enrolmentCode);
-    await page.getByRole('button', { name: 'Register' }).click();
+  it('the verifier registers, caches trust, loses the network; the wallet answers; verdict valid', async () => {
+    const errors = collectPageErrors(verifier);
+    const enrolmentCode = await issueEnrolmentCode(node, 'Bakı Şəhər Polisi', 'police', 'Patrol 7');
+    await verifier.goto('/verifier/?lang=en');
+    await screenshot(verifier, JOURNEY, 'verifier-enrol-en');
+    await verifier.getByLabel('Enrolment code').fill(enrolmentCode);
+    await verifier.getByRole('button', { name: 'Register' }).click();
     await expect
-      .poll(() => page.getByTestId('cache-age').getAttribute('data-fetched-at'), {
+      .poll(() => verifier.getByTestId('cache-age').getAttribute('data-fetched-at'), {
         timeout: 30_000,
       })
       .toMatch(/^\d+$/);
-    await expect.poll(() => page.getByTestId('qr-frames').locator('li').count()).toBeGreaterThan(0);
+    await expect.poll(async () => (await framesOn(verifier)).length).toBeGreaterThan(0);
 
-    // The network goes; everything below happens offline.
-    await context.setOffline(true);
-    await expect.poll(() => page.getByTestId('network').textContent()).toMatch(/Offline/);
-    await screenshot(page, JOURNEY, 'verifier-request-offline-en');
+    // The verifier's network goes; everything it does below happens offline.
+    await verifierContext.setOffline(true);
+    await expect.poll(() => verifier.getByTestId('network').textContent()).toMatch(/Offline/);
+    await screenshot(verifier, JOURNEY, 'verifier-request-offline-en');
 
-    await answerOnCamera();
-    await page.getByRole('button', { name: 'Scan the answer' }).click();
-    const verdict = page.getByTestId('verdict');
+    // The wallet's camera sees the verifier's screen.
+    writeQrVideo(walletCamera, await framesOn(verifier));
+    await wallet.getByRole('link', { name: 'Show to a verifier' }).click();
+    const consent = wallet.getByTestId('presentation-consent');
+    await consent.waitFor({ timeout: 60_000 });
+    expect(await consent.textContent()).toContain('Bakı Şəhər Polisi');
+    const requested = await wallet
+      .getByTestId('requested-claims')
+      .locator('li')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-claim')));
+    expect(requested).toContain('family_name');
+    for (const lang of ['en', 'az', 'zh-Hant'] as const) {
+      await wallet.getByTestId('language').selectOption(lang);
+      await expect.poll(() => wallet.evaluate(() => document.documentElement.lang)).toBe(lang);
+      await screenshot(wallet, JOURNEY, `wallet-consent-${lang}`);
+    }
+    await wallet.getByTestId('language').selectOption('en');
+    await wallet.getByTestId('pin1').fill(WALLET_PIN1);
+    await wallet.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(async () => (await framesOn(wallet)).length).toBeGreaterThan(0);
+    await screenshot(wallet, JOURNEY, 'wallet-answer-en');
+
+    // The verifier's camera sees the wallet's screen.
+    writeQrVideo(verifierCamera, await framesOn(wallet));
+    await verifier.getByRole('button', { name: 'Scan the answer' }).click();
+    const verdict = verifier.getByTestId('verdict');
     await expect
       .poll(() => verdict.getAttribute('data-verdict'), { timeout: 60_000 })
       .toBe('valid');
-    const disclosed = page.getByTestId('disclosed');
+    const disclosed = verifier.getByTestId('disclosed');
     await expect.poll(() => disclosed.textContent()).toContain('Məmmədova');
     expect(await disclosed.textContent()).toContain('AZE7654321');
-    expect(await page.locator('img.holder-photo').count()).toBe(1);
+    expect(await verifier.locator('img.holder-photo').count()).toBe(1);
     for (const [lang, word] of [
       ['en', 'Valid'],
       ['az', 'Etibarlıdır'],
       ['zh-Hant', '有效'],
     ] as const) {
-      await page.getByTestId('language').selectOption(lang);
+      await verifier.getByTestId('language').selectOption(lang);
       await expect.poll(() => verdict.textContent()).toContain(word);
-      await screenshot(page, JOURNEY, `verifier-valid-${lang}`);
+      await screenshot(verifier, JOURNEY, `verifier-valid-${lang}`);
     }
-    await page.getByTestId('language').selectOption('en');
+    await verifier.getByTestId('language').selectOption('en');
     expect(errors).toEqual([]);
+
+    // The wallet logged the presentation for the citizen: who, which claims, never values.
+    await expect
+      .poll(async () => {
+        const entries = await node.ctx.audit.listForPerson(node.ctx.db, person.personId, {
+          types: ['credential.presented'],
+          limit: 5,
+        });
+        return entries[0]?.data;
+      })
+      .toMatchObject({ role: 'police', organisation: 'Bakı Şəhər Polisi' });
   });
 
-  it('shows the same answer again as replayed, still offline', async () => {
-    await page.getByRole('button', { name: 'Next check' }).click();
-    await page.getByRole('button', { name: 'Scan the answer' }).click();
-    const verdict = page.getByTestId('verdict');
+  it('the same answer shown again is replayed, still offline', async () => {
+    await verifier.getByRole('button', { name: 'Next check' }).click();
+    await verifier.getByRole('button', { name: 'Scan the answer' }).click();
+    const verdict = verifier.getByTestId('verdict');
     await expect
       .poll(() => verdict.getAttribute('data-verdict'), { timeout: 60_000 })
       .toBe('replayed');
-    await screenshot(page, JOURNEY, 'verifier-replayed-en');
+    await screenshot(verifier, JOURNEY, 'verifier-replayed-en');
   });
 });

@@ -11,7 +11,13 @@ import {
 } from '../../packages/server/test/support/rp.js';
 import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
-import { activateInBrowser, personWithCode, WALLET_PIN1, WALLET_PIN2 } from '../support/wallet.js';
+import {
+  activateInBrowser,
+  approveWithPin,
+  personWithCode,
+  WALLET_PIN1,
+  WALLET_PIN2,
+} from '../support/wallet.js';
 
 const JOURNEY = 'wallet';
 const LANGS = ['en', 'az', 'zh-Hant'] as const;
@@ -151,9 +157,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect(await page.getByTestId('tries-left').textContent()).toBe('PIN1: 2 tries left');
     await shootAll(page, '05-wrong-pin');
 
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     expect(await page.getByTestId('outcome').textContent()).toContain(
       'You are logged in to e-Gov Portal.',
     );
@@ -183,9 +187,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect(await page.getByTestId('request-kind').textContent()).toBe('Data release');
     await page.getByTestId('claim-birthdate').uncheck();
     await shootAll(page, '08-request-consent');
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     const done = await result(s.sessionId);
     expect(done.result.endResult).toBe('OK');
     expect(done.subject).toMatchObject({ given_name: 'Leyla', family_name: 'Məmmədova' });
@@ -205,9 +207,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     await openRequest();
     expect(await page.getByTestId('request-kind').textContent()).toBe('Signature');
     await shootAll(page, '08b-request-sign');
-    await page.getByTestId('request-pin').fill(WALLET_PIN2);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN2);
     const done = await result(sessionId);
     expect(done.result.endResult).toBe('OK');
   });
@@ -232,9 +232,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     await page.goto(`/wallet/link${payload.slice(payload.indexOf('?'))}`);
     await page.getByTestId('request-pin').waitFor({ timeout: 30_000 });
     await shootAll(page, '09-request-qr');
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     expect((await result(qr.sessionId)).result.endResult).toBe('OK');
   });
 

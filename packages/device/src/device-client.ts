@@ -1,6 +1,7 @@
 import {
   type ActivationRequest,
   type ActivationResponse,
+  type CredentialResponse,
   DEVICE_API_PREFIX,
   type DeviceAnswer,
   type DeviceAnswerResponse,
@@ -10,6 +11,7 @@ import {
   type HistoryResponse,
   type PendingRequest,
   type PendingRequestsResponse,
+  type PresentationReport,
   type PushKeyResponse,
   type PushSubscriptionRequest,
   type QrClaimRequest,
@@ -168,6 +170,16 @@ export class DeviceClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     const q = params.toString();
     return this.#http.call<HistoryResponse>('GET', `/history${q ? `?${q}` : ''}`);
+  }
+
+  /** The device's digital ID card (F20): issued for its key, re-issued when the data changed. */
+  credential(): Promise<CredentialResponse> {
+    return this.#http.call<CredentialResponse>('GET', '/credential');
+  }
+
+  /** Log an offline presentation of the ID card for the usage log (F21, F22): claim names only. */
+  async reportPresentation(report: PresentationReport): Promise<void> {
+    await this.#http.call<unknown>('POST', '/presentations', report);
   }
 
   /** The server's VAPID public key (the applicationServerKey to subscribe with). */

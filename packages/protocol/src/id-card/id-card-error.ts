@@ -13,9 +13,16 @@ export type IdCardErrorCode =
 
 export class IdCardError extends Error {
   readonly code: IdCardErrorCode;
-  constructor(code: IdCardErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** For claims_not_allowed: the claims asked for beyond what is allowed. */
+  readonly claims: readonly string[];
+  constructor(
+    code: IdCardErrorCode,
+    message: string,
+    options: { cause?: unknown; claims?: readonly string[] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IdCardError';
     this.code = code;
+    this.claims = options.claims ?? [];
   }
 }

@@ -1,4 +1,5 @@
 export { decodeBase64, encodeBase64 } from './base64.js';
+export { readCard } from './card-claims.js';
 export {
   ID_CARD_CLAIMS,
   ID_CARD_VCT,

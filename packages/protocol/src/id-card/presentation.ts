@@ -33,7 +33,9 @@ export async function createPresentation(input: {
   const approved = input.approved ?? input.request.requested;
   const extra = approved.filter((c) => !input.request.requested.includes(c));
   if (extra.length > 0) {
-    throw new IdCardError('claims_not_allowed', `not requested: ${extra.join(', ')}`);
+    throw new IdCardError('claims_not_allowed', `not requested: ${extra.join(', ')}`, {
+      claims: extra,
+    });
   }
   const sdjwt = new SDJwtVcInstance({
     hasher: sha256Hasher,

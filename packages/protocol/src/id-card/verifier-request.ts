@@ -84,6 +84,7 @@ function checkRequestedClaims(claims: unknown, role: VerifierRole): IdCardClaim[
     throw new IdCardError(
       'claims_not_allowed',
       `the role ${role.role} may not ask for ${extra.join(', ')}`,
+      { claims: extra },
     );
   }
   return sortIdCardClaims(claims);

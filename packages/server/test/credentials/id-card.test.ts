@@ -1,6 +1,6 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { createCsr } from '@openmid/device';
-import type { ActivationResponse, CredentialResponse } from '@openmid/protocol';
+import type { CredentialResponse } from '@openmid/protocol';
 import {
   createPresentation,
   createVerifierRequest,
@@ -19,14 +19,15 @@ import {
 import { SDJwt, SDJwtInstance } from '@sd-jwt/core';
 import { base64url, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCall, createStaff, registerPerson } from '../support/admin.js';
+import { adminCall, createStaff } from '../support/admin.js';
+import { deviceCall } from '../support/device.js';
 import {
-  activate,
-  activationBody,
-  deviceCall,
-  makeTestDevice,
-  type TestDevice,
-} from '../support/device.js';
+  enrol,
+  expectJson,
+  type Holder,
+  issueEnrolmentCode,
+  newHolder as makeHolder,
+} from '../support/id-card.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 // A 1×1 PNG: the registration photo.
@@ -40,71 +41,23 @@ interface Verifier {
   claims: string[];
 }
 
-interface Holder {
-  device: TestDevice;
-  personId: string;
-  activation: ActivationResponse;
-}
-
 let node: TestNode;
 let trust: { issuing: Uint8Array; root: Uint8Array };
 let police: Verifier;
 let shop: Verifier;
 let issuer: IssuerMetadata;
 
-async function json<T>(r: Response, status: number): Promise<T> {
-  const text = await r.text();
-  expect(r.status, text).toBe(status);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function newHolder(overrides: Record<string, unknown> = {}): Promise<Holder> {
-  const { personId } = await registerPerson(node, {
-    photo: PHOTO,
-    document: { type: 'ID card', number: 'AZE1234567' },
-    ...overrides,
-  });
-  const code = await json<{ activationCode: string }>(
-    await adminCall(node, 'POST', `/admin/v1/persons/${personId}/activation-codes`),
-    201,
-  );
-  const device = await makeTestDevice();
-  const activation = await json<ActivationResponse>(
-    await activate(node, device, await activationBody(device, code.activationCode)),
-    201,
-  );
-  return { device, personId, activation };
-}
+const json = expectJson;
 
 async function enrolVerifier(organisation: string, role: string): Promise<Verifier> {
-  const org = await json<{ organisationId: string }>(
-    await adminCall(node, 'POST', '/admin/v1/verifier-organisations', {
-      body: { name: organisation },
-    }),
-    201,
-  );
-  const issued = await json<{ enrolmentCode: string }>(
-    await adminCall(
-      node,
-      'POST',
-      `/admin/v1/verifier-organisations/${org.organisationId}/devices`,
-      {
-        body: { role, name: `${role} terminal 1` },
-      },
-    ),
-    201,
-  );
+  const code = await issueEnrolmentCode(node, organisation, role);
   const key = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
     'sign',
     'verify',
   ]);
   const csr = Buffer.from(await createCsr(key, 'CN=verifier')).toString('base64');
   const enrolled = await json<{ certificate: string; role: string; claims: string[] }>(
-    await node.request('/verifiers/v1/enrolments', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enrolmentCode: issued.enrolmentCode, csr }),
-    }),
+    await enrol(node, code, csr),
     201,
   );
   return {
@@ -114,6 +67,13 @@ async function enrolVerifier(organisation: string, role: string): Promise<Verifi
     claims: enrolled.claims,
   };
 }
+
+const newHolder = (overrides: Record<string, unknown> = {}) =>
+  makeHolder(node, {
+    photo: PHOTO,
+    document: { type: 'ID card', number: 'AZE1234567' },
+    ...overrides,
+  });
 
 async function statusList(): Promise<string> {
   const r = await node.request('/credentials/v1/status-lists/0');
@@ -487,45 +447,21 @@ describe('verifier registry and presentation log', () => {
       body: { name: 'Sneaky Org' },
     });
     expect(denied.status).toBe(403);
-    const org = await json<{ organisationId: string }>(
-      await adminCall(node, 'POST', '/admin/v1/verifier-organisations', {
-        body: { name: `Hotel ${Date.now()}` },
-      }),
-      201,
-    );
-    const issued = await json<{ enrolmentCode: string }>(
-      await adminCall(
-        node,
-        'POST',
-        `/admin/v1/verifier-organisations/${org.organisationId}/devices`,
-        {
-          body: { role: 'hotel', name: 'Front desk' },
-        },
-      ),
-      201,
-    );
+    const enrolmentCode = await issueEnrolmentCode(node, `Hotel ${Date.now()}`, 'hotel');
     const key = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
       'sign',
       'verify',
     ]);
     const csr = Buffer.from(await createCsr(key, 'CN=v')).toString('base64');
-    const enrol = (enrolmentCode: string) =>
-      node.request('/verifiers/v1/enrolments', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ enrolmentCode, csr }),
-      });
-    const wrong = `${issued.enrolmentCode.slice(0, -1)}${issued.enrolmentCode.endsWith('0') ? '1' : '0'}`;
-    const refused = await enrol(wrong);
+    const tryEnrol = (value: string) => enrol(node, value, csr);
+    const wrong = `${enrolmentCode.slice(0, -1)}${enrolmentCode.endsWith('0') ? '1' : '0'}`;
+    const refused = await tryEnrol(wrong);
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toBe('enrolment_code_invalid');
-    const ok = await json<{ claims: string[]; role: string }>(
-      await enrol(issued.enrolmentCode),
-      201,
-    );
+    const ok = await json<{ claims: string[]; role: string }>(await tryEnrol(enrolmentCode), 201);
     expect(ok.role).toBe('hotel');
     expect(ok.claims).toEqual(['given_name', 'family_name', 'nationality', 'document_number']);
-    expect((await enrol(issued.enrolmentCode)).status).toBe(400);
+    expect((await tryEnrol(enrolmentCode)).status).toBe(400);
   });
 
   it('a reported presentation reaches the person’s usage log with claim names only', async () => {

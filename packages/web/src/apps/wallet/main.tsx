@@ -1,3 +1,6 @@
+// @peculiar/x509 (lazy screens: activation CSRs, the ID card) needs the Reflect metadata polyfill
+// before it loads; imported here, in the entry, it is in place whichever chunk x509 lands in.
+import 'reflect-metadata';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../ui/base.css';
@@ -19,5 +22,15 @@ if (root) {
 if ('serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/wallet/sw.js', { scope: '/wallet/' }).catch(() => undefined);
+    // Load the screens that must open offline once now, so the service worker keeps them.
+    navigator.serviceWorker.ready
+      .then(() =>
+        Promise.all([
+          import('./History.js'),
+          import('./Security.js'),
+          import('./idcard/IdCard.js'),
+        ]),
+      )
+      .catch(() => undefined);
   });
 }

@@ -10,6 +10,8 @@ const Scan = lazy(() => import('./Scan.js').then((m) => ({ default: m.Scan })));
 const DeviceLink = lazy(() => import('./Scan.js').then((m) => ({ default: m.DeviceLink })));
 const History = lazy(() => import('./History.js').then((m) => ({ default: m.History })));
 const Security = lazy(() => import('./Security.js').then((m) => ({ default: m.Security })));
+const IdCard = lazy(() => import('./idcard/IdCard.js').then((m) => ({ default: m.IdCard })));
+const Present = lazy(() => import('./idcard/Present.js').then((m) => ({ default: m.Present })));
 
 const wait = (node: React.ReactNode) => (
   <Suspense fallback={<p role="status">…</p>}>{node}</Suspense>
@@ -17,8 +19,7 @@ const wait = (node: React.ReactNode) => (
 
 /**
  * The wallet app's pages, matched in order; add a page with one line here.
- * The ID card screen belongs here as `{ path: '/idcard', … }` (engineer idcard,
- * src/apps/wallet/idcard/*); the home screen shows its tile as soon as the route exists.
+ * The ID card screens are src/apps/wallet/idcard/* (the home screen shows their tile).
  */
 export const routes: Route[] = [
   { path: '/', render: () => <Home /> },
@@ -28,4 +29,6 @@ export const routes: Route[] = [
   { path: '/link', render: () => wait(<DeviceLink />) },
   { path: '/history', render: () => wait(<History />) },
   { path: '/security', render: () => wait(<Security />) },
+  { path: '/idcard', render: () => wait(<IdCard />) },
+  { path: '/idcard/present', render: () => wait(<Present />) },
 ];
