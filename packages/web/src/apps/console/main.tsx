@@ -1,17 +1,5 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import '../../ui/base.css';
-import './console.css';
-import { I18nProvider } from '../../ui/i18n.js';
-import { App } from './App.js';
+// The log checks share a chunk with the device SDK, whose X.509 code needs the Reflect polyfill
+// before it is evaluated: load the polyfill first, then the app.
+import 'reflect-metadata';
 
-const root = document.getElementById('root');
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <I18nProvider>
-        <App />
-      </I18nProvider>
-    </StrictMode>,
-  );
-}
+void import('./boot.js');

@@ -9,6 +9,7 @@ import { CallCentre } from './pages/CallCentre.js';
 import { Reports } from './Reports.js';
 import { Staff } from './Staff.js';
 import type { StaffRole } from './session.js';
+import { TrustList } from './TrustList.js';
 
 /**
  * A console page: its path (relative to /console), who may open it (others get the 403 page) and,
@@ -42,6 +43,12 @@ export const routes: ConsoleRoute[] = [
     render: () => <Reports />,
   },
   { path: '/log', roles: ['operator', 'auditor'], nav: 'navLog', render: () => <AuditLog /> },
+  {
+    path: '/trust-list',
+    roles: ['operator', 'auditor'],
+    nav: 'navTrustList',
+    render: () => <TrustList />,
+  },
   {
     path: '/call-centre',
     roles: ['call_centre', 'operator'],

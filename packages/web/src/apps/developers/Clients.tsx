@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiProblem } from '../../ui/api.js';
 import { useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
+import { useProblem } from '../../ui/use-problem.js';
 import { messages } from './messages.js';
 import { type ClientJson, useDeveloper } from './session.js';
 
@@ -93,17 +93,8 @@ export function Clients() {
   const [editing, setEditing] = useState<string | undefined>();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<ClientJson | undefined>();
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const { problem, run } = useProblem();
 
-  const run = useCallback(async (task: () => Promise<void>) => {
-    setProblem(undefined);
-    try {
-      await task();
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  }, []);
   const load = useCallback(
     () =>
       run(async () =>

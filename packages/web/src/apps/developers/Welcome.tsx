@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { ApiProblem, api } from '../../ui/api.js';
+import { api } from '../../ui/api.js';
 import { useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
+import { useProblem } from '../../ui/use-problem.js';
 import { messages } from './messages.js';
 import { type ClientJson, useDeveloper } from './session.js';
 
@@ -17,17 +18,8 @@ export function Welcome() {
   });
   const [login, setLogin] = useState({ clientId: '', clientSecret: '' });
   const [created, setCreated] = useState<ClientJson | undefined>();
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const { problem, run } = useProblem();
 
-  const run = async (task: () => Promise<void>) => {
-    setProblem(undefined);
-    try {
-      await task();
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  };
   const onSignup = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
