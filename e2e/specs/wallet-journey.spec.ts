@@ -11,7 +11,13 @@ import {
 } from '../../packages/server/test/support/rp.js';
 import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
-import { activateInBrowser, personWithCode, WALLET_PIN1, WALLET_PIN2 } from '../support/wallet.js';
+import {
+  activateInBrowser,
+  approveWithPin,
+  personWithCode,
+  WALLET_PIN1,
+  WALLET_PIN2,
+} from '../support/wallet.js';
 
 const JOURNEY = 'wallet';
 const LANGS = ['en', 'az', 'zh-Hant'] as const;
@@ -151,9 +157,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect(await page.getByTestId('tries-left').textContent()).toBe('PIN1: 2 tries left');
     await shootAll(page, '05-wrong-pin');
 
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     expect(await page.getByTestId('outcome').textContent()).toContain(
       'You are logged in to e-Gov Portal.',
     );
@@ -177,15 +181,30 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect((await result(s.sessionId)).result.endResult).toBe('USER_REFUSED');
   });
 
+  it('offers the choice of three codes and reports "this wasn\'t me"', async () => {
+    const s = await startAuth({ vcChoice: true });
+    await openRequest();
+    await expect.poll(() => page.getByTestId('vc-choice').count()).toBe(3);
+    await shootAll(page, '07b-request-choice');
+    await page.getByTestId('vc-choice').filter({ hasText: s.verificationCode }).click();
+    await approveWithPin(page, WALLET_PIN1);
+    expect((await result(s.sessionId)).result.endResult).toBe('OK');
+
+    const other = await startAuth();
+    await openRequest();
+    await page.getByTestId('not-me').click();
+    await page.getByTestId('outcome').waitFor();
+    await shootAll(page, '07c-outcome-not-me');
+    expect((await result(other.sessionId)).result.endResult).toBe('USER_REFUSED');
+  });
+
   it('releases only the claims the citizen consents to', async () => {
     const s = await startAuth({ claims: ['given_name', 'family_name', 'birthdate'] });
     await openRequest();
     expect(await page.getByTestId('request-kind').textContent()).toBe('Data release');
     await page.getByTestId('claim-birthdate').uncheck();
     await shootAll(page, '08-request-consent');
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     const done = await result(s.sessionId);
     expect(done.result.endResult).toBe('OK');
     expect(done.subject).toMatchObject({ given_name: 'Leyla', family_name: 'Məmmədova' });
@@ -205,9 +224,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     await openRequest();
     expect(await page.getByTestId('request-kind').textContent()).toBe('Signature');
     await shootAll(page, '08b-request-sign');
-    await page.getByTestId('request-pin').fill(WALLET_PIN2);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN2);
     const done = await result(sessionId);
     expect(done.result.endResult).toBe('OK');
   });
@@ -232,9 +249,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     await page.goto(`/wallet/link${payload.slice(payload.indexOf('?'))}`);
     await page.getByTestId('request-pin').waitFor({ timeout: 30_000 });
     await shootAll(page, '09-request-qr');
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     expect((await result(qr.sessionId)).result.endResult).toBe('OK');
   });
 
@@ -277,6 +292,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect(events).toContain('security:device.pin_blocked');
     expect(events).toContain('security:device.pin_unblocked');
     expect(events).toContain('security:device.activated');
+    expect(events).toContain('security:session.reported_not_me');
     await shootAll(page, '13-history');
     await page.getByTestId('filter-data_release').click();
     await expect.poll(() => page.locator('[data-testid=history] li').count()).toBe(1);

@@ -14,7 +14,12 @@ import {
   screenshot,
 } from '../support/browser.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
-import { activateInBrowser, personWithCode, WALLET_PIN1 } from '../support/wallet.js';
+import {
+  activateInBrowser,
+  approveWithPin,
+  personWithCode,
+  WALLET_PIN1,
+} from '../support/wallet.js';
 
 const LANGS = ['en', 'az', 'zh-Hant'] as const;
 
@@ -74,9 +79,7 @@ describe('self-service portal — Mobile ID log-in, devices, suspension (F23)', 
     await wallet.getByTestId('request-pin').waitFor();
     expect(await wallet.getByTestId('verification-code').textContent()).toBe(code);
     expect(await wallet.getByTestId('claim-national_id').isChecked()).toBe(true);
-    await wallet.getByTestId('request-pin').fill(WALLET_PIN1);
-    await wallet.getByTestId('approve').click();
-    await wallet.getByTestId('outcome').waitFor();
+    await approveWithPin(wallet, WALLET_PIN1);
 
     await portal.getByTestId('portal-hello').waitFor({ timeout: 30_000 });
     expect(await portal.getByTestId('portal-hello').textContent()).toBe('Hello, Leyla Məmmədova');

@@ -13,7 +13,12 @@ import {
 import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
 import { writeQrVideo } from '../support/qr-video.js';
-import { personWithCode, WALLET_PIN1, WALLET_PIN2 } from '../support/wallet.js';
+import {
+  activateInBrowser,
+  approveWithPin,
+  personWithCode,
+  WALLET_PIN1,
+} from '../support/wallet.js';
 
 /**
  * The wallet's camera (Chromium's fake camera plays a Y4M file of QR codes): the activation code
@@ -56,22 +61,13 @@ describe('wallet camera — activation code and animated QR log-in', () => {
   it('reads the activation code from the officer letter with the camera', async () => {
     const person = await personWithCode(node);
     writeQrVideo(camera, [`${node.url}/wallet/activate?code=${person.activationCode}`]);
-    await page.goto('/wallet/activate');
-    await page.getByRole('button', { name: 'Scan the code with the camera' }).click();
-    await expect
-      .poll(() => page.getByTestId('activation-code').inputValue(), { timeout: 30_000 })
-      .toBe(person.activationCode);
-    await page.locator('form button[type=submit]').click();
-    await page.getByTestId('pin1').fill(WALLET_PIN1);
-    await page.getByTestId('pin1-again').fill(WALLET_PIN1);
-    await page.locator('form button[type=submit]').click();
-    await page.getByTestId('pin2').fill(WALLET_PIN2);
-    await page.getByTestId('pin2-again').fill(WALLET_PIN2);
-    await page.locator('form button[type=submit]').click();
-    const puk = ((await page.getByTestId('puk').textContent({ timeout: 60_000 })) ?? '').trim();
-    await page.getByTestId('puk-again').fill(puk);
-    await page.locator('form button[type=submit]').click();
-    await page.locator('.outcome button').click();
+    const puk = await activateInBrowser(page, person.activationCode, undefined, async (p) => {
+      await p.getByRole('button', { name: 'Scan the code with the camera' }).click();
+      await expect
+        .poll(() => p.getByTestId('activation-code').inputValue(), { timeout: 30_000 })
+        .toBe(person.activationCode);
+    });
+    expect(puk).toBe(person.puk);
     await page.getByTestId('no-requests').waitFor();
   });
 
@@ -102,9 +98,7 @@ describe('wallet camera — activation code and animated QR log-in', () => {
     await screenshot(page, 'wallet', '16-scan-en');
     await page.getByTestId('request-pin').waitFor({ timeout: 60_000 });
     expect(await page.locator('#request-title').textContent()).toBe('ASAN Bank asks');
-    await page.getByTestId('request-pin').fill(WALLET_PIN1);
-    await page.getByTestId('approve').click();
-    await page.getByTestId('outcome').waitFor();
+    await approveWithPin(page, WALLET_PIN1);
     const done = await rpCall(node, rp, 'GET', `/rp/v1/sessions/${qr.sessionId}?timeoutMs=20000`);
     expect(((await done.json()) as { result: { endResult: string } }).result.endResult).toBe('OK');
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);

@@ -26,10 +26,11 @@ export async function activateInBrowser(
   page: Page,
   code: string,
   shoot: (name: string) => Promise<void> = async () => {},
+  enterCode: (page: Page) => Promise<void> = (p) => p.getByTestId('activation-code').fill(code),
 ): Promise<string> {
   await page.goto('/wallet/');
   await page.getByRole('link', { name: /Activate|aktivləşdir|啟用/ }).click();
-  await page.getByTestId('activation-code').fill(code);
+  await enterCode(page);
   await shoot('activate-code');
   await page.locator('form button[type=submit]').click();
   await page.getByTestId('pin1').fill(WALLET_PIN1);
@@ -50,4 +51,11 @@ export async function activateInBrowser(
   await shoot('activate-done');
   await page.locator('.outcome button').click();
   return shown;
+}
+
+/** Type the PIN on the open request, approve, and wait for the outcome screen. */
+export async function approveWithPin(page: Page, pin: string): Promise<void> {
+  await page.getByTestId('request-pin').fill(pin);
+  await page.getByTestId('approve').click();
+  await page.getByTestId('outcome').waitFor();
 }

@@ -28,3 +28,46 @@ export function assertPukFormat(puk: string): void {
     throw new DeviceError('PIN_FORMAT', 'the PUK must be 4–64 letters, digits or dashes');
   }
 }
+
+/**
+ * What a key may sign (key-store.ts, SignInput): the authentication key only signedData, the
+ * signing key only a SHA-256/384/512 digest. The error to throw, or undefined when it is allowed.
+ */
+export function signInputError(
+  purpose: DeviceKeyPurpose,
+  input: { data: Uint8Array } | { digest: Uint8Array },
+): DeviceError | undefined {
+  if (purpose === 'auth' && !('data' in input)) {
+    return new DeviceError('KEY_USAGE', 'the authentication key signs only signedData');
+  }
+  if (purpose === 'sign' && !('digest' in input)) {
+    return new DeviceError('KEY_USAGE', 'the signing key signs only a digest');
+  }
+  if ('digest' in input && ![32, 48, 64].includes(input.digest.length)) {
+    return new DeviceError('KEY_USAGE', 'a digest is 32, 48 or 64 bytes (SHA-256/384/512)');
+  }
+  return undefined;
+}
+
+/** A wrong PIN that left `left` tries (PIN_BLOCKED with justBlocked when none are left). */
+export function wrongPinError(purpose: DeviceKeyPurpose, left: number): DeviceError {
+  const name = pinName(purpose);
+  if (left <= 0) {
+    return new DeviceError('PIN_BLOCKED', `wrong ${name}: ${name} is now blocked`, {
+      triesLeft: 0,
+      justBlocked: true,
+    });
+  }
+  return new DeviceError('PIN_INVALID', `wrong ${name}: ${left} tries left`, { triesLeft: left });
+}
+
+/** A wrong PUK that left `left` tries (PUK_BLOCKED with justBlocked when none are left). */
+export function wrongPukError(left: number): DeviceError {
+  if (left <= 0) {
+    return new DeviceError('PUK_BLOCKED', 'wrong PUK: the PUK is now blocked', {
+      triesLeft: 0,
+      justBlocked: true,
+    });
+  }
+  return new DeviceError('PUK_INVALID', `wrong PUK: ${left} tries left`, { triesLeft: left });
+}

@@ -4,7 +4,16 @@ import { createCsr } from './csr.js';
 import { DeviceError } from './device-error.js';
 import { signDataDer, signDigestDer } from './ecdsa-signature.js';
 import type { KeyProvisioning, KeyStore, PinCounters, SignInput } from './key-store.js';
-import { assertPinFormat, assertPukFormat, PIN_TRIES, PUK_TRIES, pinName } from './pin-policy.js';
+import {
+  assertPinFormat,
+  assertPukFormat,
+  PIN_TRIES,
+  PUK_TRIES,
+  pinName,
+  signInputError,
+  wrongPinError,
+  wrongPukError,
+} from './pin-policy.js';
 import { DEFAULT_KDF_ITERATIONS, openSecret, sealSecret } from './sealed-secret.js';
 import {
   parseSoftwareKeyStoreState,
@@ -145,19 +154,8 @@ export class SoftwareKeyStore implements KeyStore {
   }
 
   sign(purpose: DeviceKeyPurpose, pin: string, input: SignInput): Promise<Uint8Array> {
-    if (purpose === 'auth' && !('data' in input)) {
-      return Promise.reject(
-        new DeviceError('KEY_USAGE', 'the authentication key signs only signedData'),
-      );
-    }
-    if (purpose === 'sign' && !('digest' in input)) {
-      return Promise.reject(new DeviceError('KEY_USAGE', 'the signing key signs only a digest'));
-    }
-    if ('digest' in input && ![32, 48, 64].includes(input.digest.length)) {
-      return Promise.reject(
-        new DeviceError('KEY_USAGE', 'a digest is 32, 48 or 64 bytes (SHA-256/384/512)'),
-      );
-    }
+    const refused = signInputError(purpose, input);
+    if (refused) return Promise.reject(refused);
     return this.#withKey(purpose, pin, (pkcs8) =>
       'data' in input ? signDataDer(pkcs8, input.data) : signDigestDer(pkcs8, input.digest),
     );
@@ -195,15 +193,7 @@ export class SoftwareKeyStore implements KeyStore {
       const key = this.#state.keys[purpose];
       const pkcs8 = await openSecret(key.underPuk, puk, label(purpose, 'puk'));
       if (!pkcs8) {
-        if (left - 1 <= 0) {
-          throw new DeviceError('PUK_BLOCKED', 'wrong PUK: the PUK is now blocked', {
-            triesLeft: 0,
-            justBlocked: true,
-          });
-        }
-        throw new DeviceError('PUK_INVALID', `wrong PUK: ${left - 1} tries left`, {
-          triesLeft: left - 1,
-        });
+        throw wrongPukError(left - 1);
       }
       try {
         const underPin = await sealSecret(
@@ -246,15 +236,7 @@ export class SoftwareKeyStore implements KeyStore {
         label(purpose, 'pin'),
       );
       if (!pkcs8) {
-        if (left - 1 <= 0) {
-          throw new DeviceError('PIN_BLOCKED', `wrong ${name}: ${name} is now blocked`, {
-            triesLeft: 0,
-            justBlocked: true,
-          });
-        }
-        throw new DeviceError('PIN_INVALID', `wrong ${name}: ${left - 1} tries left`, {
-          triesLeft: left - 1,
-        });
+        throw wrongPinError(purpose, left - 1);
       }
       try {
         await this.#commit((state) => {

@@ -4,7 +4,16 @@ import { decodeBase64, encodeBase64 } from './base64.js';
 import { DeviceError } from './device-error.js';
 import { p1363ToDer, signDigestDer } from './ecdsa-signature.js';
 import type { KeyProvisioning, KeyStore, PinCounters, SignInput } from './key-store.js';
-import { assertPinFormat, assertPukFormat, PIN_TRIES, PUK_TRIES, pinName } from './pin-policy.js';
+import {
+  assertPinFormat,
+  assertPukFormat,
+  PIN_TRIES,
+  PUK_TRIES,
+  pinName,
+  signInputError,
+  wrongPinError,
+  wrongPukError,
+} from './pin-policy.js';
 import {
   bufferOf,
   DEFAULT_KDF_ITERATIONS,
@@ -240,19 +249,8 @@ export class WebCryptoKeyStore implements KeyStore {
   }
 
   sign(purpose: DeviceKeyPurpose, pin: string, input: SignInput): Promise<Uint8Array> {
-    if (purpose === 'auth' && !('data' in input)) {
-      return Promise.reject(
-        new DeviceError('KEY_USAGE', 'the authentication key signs only signedData'),
-      );
-    }
-    if (purpose === 'sign' && !('digest' in input)) {
-      return Promise.reject(new DeviceError('KEY_USAGE', 'the signing key signs only a digest'));
-    }
-    if ('digest' in input && ![32, 48, 64].includes(input.digest.length)) {
-      return Promise.reject(
-        new DeviceError('KEY_USAGE', 'a digest is 32, 48 or 64 bytes (SHA-256/384/512)'),
-      );
-    }
+    const refused = signInputError(purpose, input);
+    if (refused) return Promise.reject(refused);
     return this.#withPin(purpose, pin, async (pkcs8) => {
       if ('data' in input) {
         const raw = await crypto.subtle.sign(
@@ -296,15 +294,7 @@ export class WebCryptoKeyStore implements KeyStore {
         'puk',
       );
       if (!ok) {
-        if (left - 1 <= 0) {
-          throw new DeviceError('PUK_BLOCKED', 'wrong PUK: the PUK is now blocked', {
-            triesLeft: 0,
-            justBlocked: true,
-          });
-        }
-        throw new DeviceError('PUK_INVALID', `wrong PUK: ${left - 1} tries left`, {
-          triesLeft: left - 1,
-        });
+        throw wrongPukError(left - 1);
       }
       let pkcs8: Uint8Array | undefined;
       if (purpose === 'sign') {
@@ -383,15 +373,7 @@ export class WebCryptoKeyStore implements KeyStore {
         ok = pkcs8 !== undefined;
       }
       if (!ok) {
-        if (left - 1 <= 0) {
-          throw new DeviceError('PIN_BLOCKED', `wrong ${name}: ${name} is now blocked`, {
-            triesLeft: 0,
-            justBlocked: true,
-          });
-        }
-        throw new DeviceError('PIN_INVALID', `wrong ${name}: ${left - 1} tries left`, {
-          triesLeft: left - 1,
-        });
+        throw wrongPinError(purpose, left - 1);
       }
       try {
         await this.#commit((r) => {

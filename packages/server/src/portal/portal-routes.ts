@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
-import { HISTORY_PAGE_MAX, personHistory } from '../wallet/history.js';
+import { historyQueryOf, personHistory } from '../wallet/history.js';
 import { HistoryQuerySchema } from '../wallet/wallet-routes.js';
 import {
   authenticateWebSession,
@@ -108,13 +108,8 @@ export async function registerPortalRoutes(app: App, ctx: AppContext): Promise<v
     { preHandler: citizen, schema: { querystring: HistoryQuerySchema } },
     async (request, reply): Promise<HistoryResponse> => {
       const { personId } = citizenOf(request);
-      const { kind, before, limit } = request.query;
       reply.header('cache-control', 'no-store');
-      return personHistory(ctx, ctx.db, personId, {
-        kind,
-        before: before === undefined ? undefined : Number(before),
-        limit: limit === undefined ? undefined : Math.min(HISTORY_PAGE_MAX, Number(limit)),
-      });
+      return personHistory(ctx, ctx.db, personId, historyQueryOf(request.query));
     },
   );
 }

@@ -84,6 +84,19 @@ export interface HistoryQuery {
   limit?: number | undefined;
 }
 
+/** The query string of a history route (HistoryQuerySchema, already validated) as a HistoryQuery. */
+export function historyQueryOf(query: {
+  kind?: HistoryKind | undefined;
+  before?: string | undefined;
+  limit?: string | undefined;
+}): HistoryQuery {
+  return {
+    kind: query.kind,
+    before: query.before === undefined ? undefined : Number(query.before),
+    limit: query.limit === undefined ? undefined : Math.min(HISTORY_PAGE_MAX, Number(query.limit)),
+  };
+}
+
 /**
  * The citizen's usage log (F22) from the audit log's per-person view, newest first, optionally
  * of one kind. Shared by the wallet (`GET /device/v1/history`) and the self-service portal.

@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { deviceOf, requireDevice } from '../device-api/device-proof.js';
 import type { App } from '../http/types.js';
-import { HISTORY_PAGE_MAX, personHistory } from './history.js';
+import { historyQueryOf, personHistory } from './history.js';
 import { PUSH_ENDPOINT_MAX } from './push-service.js';
 
 export const HistoryQuerySchema = Type.Object(
@@ -50,13 +50,8 @@ export async function registerWalletRoutes(app: App, ctx: AppContext): Promise<v
     { preHandler: reader, schema: { querystring: HistoryQuerySchema } },
     async (request, reply): Promise<HistoryResponse> => {
       const { personId } = deviceOf(request);
-      const { kind, before, limit } = request.query;
       reply.header('cache-control', 'no-store');
-      return personHistory(ctx, ctx.db, personId, {
-        kind,
-        before: before === undefined ? undefined : Number(before),
-        limit: limit === undefined ? undefined : Math.min(HISTORY_PAGE_MAX, Number(limit)),
-      });
+      return personHistory(ctx, ctx.db, personId, historyQueryOf(request.query));
     },
   );
 

@@ -1,9 +1,9 @@
-import { HISTORY_KINDS, type HistoryEntry, type HistoryKind } from '@openmid/protocol';
+import type { HistoryEntry, HistoryKind } from '@openmid/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem, api } from '../../ui/api.js';
 import { useLanguage, useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
-import { FILTER_KEYS, HistoryList } from '../wallet/history-list.js';
+import { HistoryFilters, HistoryList } from '../wallet/history-list.js';
 import { messages as walletMessages } from '../wallet/messages.js';
 import { type MessageKey, messages } from './messages.js';
 
@@ -221,20 +221,7 @@ function PortalHistory() {
   return (
     <section className="card" aria-labelledby="portal-history-title">
       <h2 id="portal-history-title">{t('historyTitle')}</h2>
-      <fieldset className="filters">
-        <legend className="visually-hidden">{tw('filterLabel')}</legend>
-        {(['all', ...HISTORY_KINDS] as const).map((k) => (
-          <button
-            type="button"
-            key={k}
-            aria-pressed={kind === k}
-            onClick={() => setKind(k)}
-            data-testid={`filter-${k}`}
-          >
-            {tw(FILTER_KEYS[k])}
-          </button>
-        ))}
-      </fieldset>
+      <HistoryFilters kind={kind} onChange={setKind} />
       {error && <ErrorNotice title={t('historyFailed')} />}
       {entries === undefined ? (
         <p role="status">{t('loading')}</p>

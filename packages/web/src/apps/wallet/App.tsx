@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useT } from '../../ui/i18n.js';
 import { AppFrame } from '../../ui/layout.js';
 import { Link, Router, usePath } from '../../ui/router.js';
@@ -31,9 +31,19 @@ function Nav() {
 function Frame() {
   const t = useT(messages);
   const wallet = useWallet();
+  const path = usePath(BASE);
+  const firstPath = useRef(true);
   useEffect(() => {
     document.title = t('title');
   }, [t]);
+  // A new screen: move focus to its content, so a screen reader starts reading there.
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [path]);
   return (
     <AppFrame
       title={t('title')}

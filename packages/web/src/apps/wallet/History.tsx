@@ -1,8 +1,8 @@
 import { isDeviceError } from '@openmid/device/browser';
-import { HISTORY_KINDS, type HistoryEntry, type HistoryKind } from '@openmid/protocol';
+import type { HistoryEntry, HistoryKind } from '@openmid/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useLanguage, useT } from '../../ui/i18n.js';
-import { dateTimeFormat, FILTER_KEYS, HistoryList } from './history-list.js';
+import { dateTimeFormat, HistoryFilters, HistoryList } from './history-list.js';
 import { messages } from './messages.js';
 import { NotActivated } from './NotActivated.js';
 import { getRecord, putRecord } from './storage.js';
@@ -90,20 +90,7 @@ export function History() {
   return (
     <section aria-labelledby="history-title">
       <h2 id="history-title">{t('historyTitle')}</h2>
-      <fieldset className="filters">
-        <legend className="visually-hidden">{t('filterLabel')}</legend>
-        {(['all', ...HISTORY_KINDS] as const).map((k) => (
-          <button
-            type="button"
-            key={k}
-            aria-pressed={kind === k}
-            onClick={() => setKind(k)}
-            data-testid={`filter-${k}`}
-          >
-            {t(FILTER_KEYS[k])}
-          </button>
-        ))}
-      </fieldset>
+      <HistoryFilters kind={kind} onChange={setKind} />
       {offlineSince && (
         <div className="notice notice-warn" role="status" data-testid="history-offline">
           {t('historyOffline', { time: when(new Date(offlineSince)) })}

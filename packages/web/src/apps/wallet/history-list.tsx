@@ -1,7 +1,8 @@
-import type { HistoryEntry, HistoryKind } from '@openmid/protocol';
+import { HISTORY_KINDS, type HistoryEntry, type HistoryKind } from '@openmid/protocol';
 import { useT } from '../../ui/i18n.js';
 import { claimLabel } from './labels.js';
 import { type MessageKey, messages } from './messages.js';
+import './history-list.css';
 
 /**
  * The usage log as a list (F22): shared by the wallet's history screen and the self-service
@@ -46,7 +47,7 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   'credential.presented': 'ev_presented',
 };
 
-export const FILTER_KEYS: Record<HistoryKind | 'all', MessageKey> = {
+const FILTER_KEYS: Record<HistoryKind | 'all', MessageKey> = {
   all: 'filterAll',
   login: 'filterLogin',
   signature: 'filterSignature',
@@ -104,4 +105,31 @@ export function dateTimeFormat(locale: string): (date: Date) => string {
   const day = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric' });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   return (date) => `${day.format(date)} ${time.format(date)}`;
+}
+
+/** The kind filter of the usage log: one toggle button per kind, and "all". */
+export function HistoryFilters({
+  kind,
+  onChange,
+}: {
+  kind: HistoryKind | 'all';
+  onChange: (kind: HistoryKind | 'all') => void;
+}) {
+  const t = useT(messages);
+  return (
+    <fieldset className="filters">
+      <legend className="visually-hidden">{t('filterLabel')}</legend>
+      {(['all', ...HISTORY_KINDS] as const).map((k) => (
+        <button
+          type="button"
+          key={k}
+          aria-pressed={kind === k}
+          onClick={() => onChange(k)}
+          data-testid={`filter-${k}`}
+        >
+          {t(FILTER_KEYS[k])}
+        </button>
+      ))}
+    </fieldset>
+  );
 }

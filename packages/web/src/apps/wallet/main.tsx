@@ -19,5 +19,15 @@ if (root) {
 if ('serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/wallet/sw.js', { scope: '/wallet/' }).catch(() => undefined);
+    // Load the screens that must open offline once now, so the service worker keeps them.
+    navigator.serviceWorker.ready
+      .then(() =>
+        Promise.all([
+          import('./History.js'),
+          import('./Security.js'),
+          import('./idcard/IdCard.js'),
+        ]),
+      )
+      .catch(() => undefined);
   });
 }

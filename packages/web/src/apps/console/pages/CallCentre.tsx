@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiProblem, api } from '../../../ui/api.js';
+import { ApiProblem } from '../../../ui/api.js';
 import { useLanguage, useT } from '../../../ui/i18n.js';
 import { ErrorNotice } from '../../../ui/layout.js';
+import { useStaff } from '../session.js';
 import { callCentreMessages } from './call-centre-messages.js';
 import './call-centre.css';
 
@@ -9,14 +10,9 @@ import './call-centre.css';
  * Call-centre confirmation (SPEC F19; docs/admin-api.md "Call-centre declarations"): the agent
  * prepares a declaration (text or PDF) for the caller, sends it to their phone, reads them the
  * verification code, waits for PIN2 and downloads the signed PDF. Talks to /admin/v1/declarations
- * with the console's staff session (cookie + X-CSRF-Token).
+ * with the console's staff session (the shell's `call`: cookie + X-CSRF-Token); the route table
+ * lets only call-centre agents and operators open it.
  */
-interface StaffSession {
-  role: string;
-  name?: string;
-  csrfToken: string;
-}
-
 interface Declaration {
   declarationId: string;
   status: 'pending' | 'signed' | 'refused' | 'failed';
@@ -44,7 +40,7 @@ function base64Of(bytes: Uint8Array): string {
 export function CallCentre() {
   const t = useT(callCentreMessages);
   const { lang } = useLanguage();
-  const [session, setSession] = useState<StaffSession | 'none' | undefined>();
+  const { call } = useStaff();
   const [identifier, setIdentifier] = useState('');
   const [title, setTitle] = useState('');
   const [summary, setSummary] = useState('');
@@ -56,25 +52,16 @@ export function CallCentre() {
   const [current, setCurrent] = useState<Declaration | undefined>();
   const [recent, setRecent] = useState<Declaration[]>([]);
 
-  useEffect(() => {
-    api<StaffSession>('/web-login/v1/staff/session').then(setSession, () => setSession('none'));
-  }, []);
-
-  const allowed =
-    session !== undefined &&
-    session !== 'none' &&
-    (session.role === 'call_centre' || session.role === 'operator');
-
   const loadRecent = useCallback(() => {
-    api<{ declarations: Declaration[] }>('/admin/v1/declarations?limit=10').then(
+    call<{ declarations: Declaration[] }>('/admin/v1/declarations?limit=10').then(
       (r) => setRecent(r.declarations),
       () => {},
     );
-  }, []);
+  }, [call]);
 
   useEffect(() => {
-    if (allowed) loadRecent();
-  }, [allowed, loadRecent]);
+    loadRecent();
+  }, [loadRecent]);
 
   // Long-poll the running declaration until the phone answered.
   const currentId = current?.status === 'pending' ? current.declarationId : undefined;
@@ -84,7 +71,7 @@ export function CallCentre() {
     (async () => {
       while (!stopped) {
         try {
-          const d = await api<Declaration>(`/admin/v1/declarations/${currentId}?timeoutMs=25000`);
+          const d = await call<Declaration>(`/admin/v1/declarations/${currentId}?timeoutMs=25000`);
           if (stopped) return;
           if (d.status !== 'pending') {
             setCurrent(d);
@@ -100,11 +87,10 @@ export function CallCentre() {
     return () => {
       stopped = true;
     };
-  }, [currentId, loadRecent]);
+  }, [currentId, loadRecent, call]);
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    if (!session || session === 'none') return;
     setBusy(true);
     setProblem(undefined);
     try {
@@ -116,10 +102,9 @@ export function CallCentre() {
       };
       if (mode === 'text') body.text = text;
       else if (file) body.pdf = base64Of(new Uint8Array(await file.arrayBuffer()));
-      const created = await api<Declaration>('/admin/v1/declarations', {
+      const created = await call<Declaration>('/admin/v1/declarations', {
         method: 'POST',
         json: body,
-        headers: { 'x-csrf-token': session.csrfToken },
       });
       setCurrent(created);
       loadRecent();
@@ -128,31 +113,6 @@ export function CallCentre() {
     } finally {
       setBusy(false);
     }
-  }
-
-  if (session === undefined) return <section className="card" aria-busy="true" />;
-  if (session === 'none') {
-    return (
-      <section className="card">
-        <h2>{t('heading')}</h2>
-        <p>{t('signInFirst')}</p>
-        <a
-          className="button"
-          href={`/web-login/v1/staff/login?return_to=${encodeURIComponent('/console/call-centre')}&lang=${lang}`}
-          data-testid="log-in"
-        >
-          {t('logIn')}
-        </a>
-      </section>
-    );
-  }
-  if (!allowed) {
-    return (
-      <section className="card">
-        <h2>{t('heading')}</h2>
-        <ErrorNotice title={t('notAllowed')} />
-      </section>
-    );
   }
 
   const result =
