@@ -181,6 +181,23 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect((await result(s.sessionId)).result.endResult).toBe('USER_REFUSED');
   });
 
+  it('offers the choice of three codes and reports "this wasn\'t me"', async () => {
+    const s = await startAuth({ vcChoice: true });
+    await openRequest();
+    await expect.poll(() => page.getByTestId('vc-choice').count()).toBe(3);
+    await shootAll(page, '07b-request-choice');
+    await page.getByTestId('vc-choice').filter({ hasText: s.verificationCode }).click();
+    await approveWithPin(page, WALLET_PIN1);
+    expect((await result(s.sessionId)).result.endResult).toBe('OK');
+
+    const other = await startAuth();
+    await openRequest();
+    await page.getByTestId('not-me').click();
+    await page.getByTestId('outcome').waitFor();
+    await shootAll(page, '07c-outcome-not-me');
+    expect((await result(other.sessionId)).result.endResult).toBe('USER_REFUSED');
+  });
+
   it('releases only the claims the citizen consents to', async () => {
     const s = await startAuth({ claims: ['given_name', 'family_name', 'birthdate'] });
     await openRequest();
@@ -275,6 +292,7 @@ describe('wallet journey — activation, log-in, refusal, consent, history, offl
     expect(events).toContain('security:device.pin_blocked');
     expect(events).toContain('security:device.pin_unblocked');
     expect(events).toContain('security:device.activated');
+    expect(events).toContain('security:session.reported_not_me');
     await shootAll(page, '13-history');
     await page.getByTestId('filter-data_release').click();
     await expect.poll(() => page.locator('[data-testid=history] li').count()).toBe(1);

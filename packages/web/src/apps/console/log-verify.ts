@@ -1,4 +1,4 @@
-import { decodeBase64, derToP1363 } from '@openmid/device';
+import { decodeBase64, derToP1363 } from '@openmid/device/browser';
 import { treeHeadSignedData } from '@openmid/protocol';
 
 /**

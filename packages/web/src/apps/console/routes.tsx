@@ -6,6 +6,7 @@ import { Home } from './Home.js';
 import type { MessageKey } from './messages.js';
 import { PersonPage, Persons, RegisterPerson } from './Persons.js';
 import { CallCentre } from './pages/CallCentre.js';
+import { Verifiers } from './pages/Verifiers.js';
 import { Reports } from './Reports.js';
 import { Staff } from './Staff.js';
 import type { StaffRole } from './session.js';
@@ -48,6 +49,12 @@ export const routes: ConsoleRoute[] = [
     roles: ['operator', 'auditor'],
     nav: 'navTrustList',
     render: () => <TrustList />,
+  },
+  {
+    path: '/verifiers',
+    roles: ['operator', 'auditor'],
+    nav: 'navVerifiers',
+    render: () => <Verifiers />,
   },
   {
     path: '/call-centre',

@@ -1,6 +1,3 @@
-// @peculiar/x509 (in the lazily loaded check screens) needs the Reflect metadata polyfill before
-// it evaluates: installed here, in the entry.
-import 'reflect-metadata';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../ui/base.css';

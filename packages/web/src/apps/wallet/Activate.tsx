@@ -12,6 +12,7 @@ import { ErrorNotice } from '../../ui/layout.js';
 import { navigate } from '../../ui/router.js';
 import { QrScanner } from '../../ui/scanner.js';
 import { BASE } from './base.js';
+import { Icon } from './icons.js';
 import { messages } from './messages.js';
 import { PinPad } from './PinPad.js';
 import { putRecord } from './storage.js';
@@ -292,8 +293,8 @@ export function Activate() {
 
       {step === 'done' && (
         <div className="outcome" role="status">
-          <p className="big" aria-hidden="true">
-            ✓
+          <p className="big">
+            <Icon name="check" size={56} />
           </p>
           <p>
             <strong>{t('doneTitle')}</strong>

@@ -5,6 +5,7 @@ import { useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
 import { Link, navigate } from '../../ui/router.js';
 import { BASE } from './base.js';
+import { Icon } from './icons.js';
 import { claimLabel, kindKey } from './labels.js';
 import { type MessageKey, messages } from './messages.js';
 import { PinPad } from './PinPad.js';
@@ -19,7 +20,7 @@ type Outcome =
 
 function Outcome({ outcome, request }: { outcome: Outcome; request: PendingRequest }) {
   const t = useT(messages);
-  let icon = '✓';
+  let icon: 'check' | 'cross' | 'warn' | 'lock' = 'check';
   let title: string;
   let tone = 'notice-ok';
   if (outcome.kind === 'approved' && outcome.endResult === 'OK') {
@@ -30,27 +31,27 @@ function Outcome({ outcome, request }: { outcome: Outcome; request: PendingReque
           : t('outcomeLoggedIn', { rp: request.rpName })
         : t('outcomeSigned', { rp: request.rpName });
   } else if (outcome.kind === 'refused') {
-    icon = '✕';
+    icon = 'cross';
     tone = 'notice-warn';
     title = t('outcomeRefused', { rp: request.rpName });
   } else if (outcome.kind === 'not_me') {
-    icon = '⚠';
+    icon = 'warn';
     tone = 'notice-warn';
     title = t('outcomeNotMe');
   } else if (outcome.kind === 'blocked') {
-    icon = '⚿';
+    icon = 'lock';
     tone = 'notice-error';
     title = t('outcomeBlocked', { pin: pinName(request.key) });
   } else {
-    icon = '✕';
+    icon = 'cross';
     tone = 'notice-error';
     const result = 'endResult' in outcome ? outcome.endResult : '';
     title = result === 'WRONG_VC' ? t('outcomeWrongCode') : t('outcomeEnded', { result });
   }
   return (
     <section className={`card outcome notice ${tone}`} role="status" data-testid="outcome">
-      <p className="big" aria-hidden="true">
-        {icon}
+      <p className="big">
+        <Icon name={icon} size={56} />
       </p>
       <h2>{title}</h2>
       <div className="actions">
