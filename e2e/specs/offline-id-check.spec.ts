@@ -151,6 +151,12 @@ describe('offline ID check — wallet and verifier apps with fake cameras', () =
       .toMatch(/^\d+$/);
     await expect.poll(async () => (await framesOn(verifier)).length).toBeGreaterThan(0);
 
+    // The service worker keeps the app (checked below by a reload without a network).
+    await expect
+      .poll(() => verifier.evaluate(() => document.documentElement.dataset.offlineReady), {
+        timeout: 30_000,
+      })
+      .toBe('true');
     // The verifier's network goes; everything it does below happens offline.
     await verifierContext.setOffline(true);
     await expect.poll(() => verifier.getByTestId('network').textContent()).toMatch(/Offline/);
@@ -213,8 +219,13 @@ describe('offline ID check — wallet and verifier apps with fake cameras', () =
       .toMatchObject({ role: 'police', organisation: 'Bakı Şəhər Polisi' });
   });
 
-  it('the same answer shown again is replayed, still offline', async () => {
-    await verifier.getByRole('button', { name: 'Next check' }).click();
+  it('the same answer shown again is replayed, still offline (after a reload)', async () => {
+    // The app reopens without a network: shell from the service worker, trust from its cache.
+    await verifier.reload();
+    await expect
+      .poll(() => verifier.getByTestId('cache-age').getAttribute('data-fetched-at'))
+      .toMatch(/^\d+$/);
+    await expect.poll(async () => (await framesOn(verifier)).length).toBeGreaterThan(0);
     await verifier.getByRole('button', { name: 'Scan the answer' }).click();
     const verdict = verifier.getByTestId('verdict');
     await expect
