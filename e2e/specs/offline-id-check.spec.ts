@@ -3,8 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueEnrolmentCode } from '../../packages/server/test/support/id-card.js';
-import { collectPageErrors, launchBrowser, mobileContext, screenshot } from '../support/browser.js';
+import { registerCitizen } from '../../packages/server/test/oidc/support/citizen.js';
+import { adminCall } from '../../packages/server/test/support/admin.js';
+import {
+  collectPageErrors,
+  desktopContext,
+  launchBrowser,
+  mobileContext,
+  screenshot,
+} from '../support/browser.js';
+import { consoleLogin } from '../support/console.js';
 import { startPlatform, type TestNode } from '../support/platform.js';
 import { writeQrVideo } from '../support/qr-video.js';
 import { activateInBrowser, personWithCode, WALLET_PIN1 } from '../support/wallet.js';
@@ -32,6 +40,7 @@ describe('offline ID check — wallet and verifier apps with fake cameras', () =
   let verifierCamera: string;
   let walletCamera: string;
   let person: { personId: string; activationCode: string };
+  let enrolmentCode: string;
 
   const fakeCamera = (file: string) => [
     '--use-fake-device-for-media-stream',
@@ -97,9 +106,40 @@ describe('offline ID check — wallet and verifier apps with fake cameras', () =
     expect(errors).toEqual([]);
   });
 
+  it('an operator registers the police and issues an enrolment code in the console', async () => {
+    const operator = await registerCitizen(node, { givenName: 'Operator' });
+    const staff = await adminCall(node, 'POST', '/admin/v1/staff', {
+      body: { role: 'operator', name: 'Operator Verifiers', nationalId: operator.nationalId },
+    });
+    expect(staff.status).toBe(201);
+    const context = await desktopContext(walletBrowser, { baseURL: node.url });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await consoleLogin(page, operator);
+    await page.goto('/console/verifiers');
+    await page.getByTestId('verifier-roles').waitFor();
+    await page.getByLabel('Organisation name').fill('Bakı Şəhər Polisi');
+    await page.getByRole('button', { name: 'Register organisation' }).click();
+    const organisation = page.getByTestId('verifier-organisation');
+    await organisation.waitFor();
+    await organisation.getByLabel('Role').selectOption('police');
+    await organisation.getByLabel('Device name').fill('Patrol 7');
+    await organisation.getByRole('button', { name: 'Issue enrolment code' }).click();
+    const shown = page.getByTestId('enrolment-code');
+    await shown.waitFor();
+    enrolmentCode = ((await shown.locator('.code').textContent()) ?? '').trim();
+    expect(enrolmentCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+    for (const lang of ['en', 'az', 'zh-Hant'] as const) {
+      await page.getByTestId('language').selectOption(lang);
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
+      await screenshot(page, JOURNEY, `console-verifiers-${lang}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('the verifier registers, caches trust, loses the network; the wallet answers; verdict valid', async () => {
     const errors = collectPageErrors(verifier);
-    const enrolmentCode = await issueEnrolmentCode(node, 'Bakı Şəhər Polisi', 'police', 'Patrol 7');
     await verifier.goto('/verifier/?lang=en');
     await screenshot(verifier, JOURNEY, 'verifier-enrol-en');
     await verifier.getByLabel('Enrolment code').fill(enrolmentCode);
@@ -111,6 +151,12 @@ describe('offline ID check — wallet and verifier apps with fake cameras', () =
       .toMatch(/^\d+$/);
     await expect.poll(async () => (await framesOn(verifier)).length).toBeGreaterThan(0);
 
+    // The service worker keeps the app (checked below by a reload without a network).
+    await expect
+      .poll(() => verifier.evaluate(() => document.documentElement.dataset.offlineReady), {
+        timeout: 30_000,
+      })
+      .toBe('true');
     // The verifier's network goes; everything it does below happens offline.
     await verifierContext.setOffline(true);
     await expect.poll(() => verifier.getByTestId('network').textContent()).toMatch(/Offline/);
@@ -173,8 +219,13 @@ describe('offline ID check — wallet and verifier apps with fake cameras', () =
       .toMatchObject({ role: 'police', organisation: 'Bakı Şəhər Polisi' });
   });
 
-  it('the same answer shown again is replayed, still offline', async () => {
-    await verifier.getByRole('button', { name: 'Next check' }).click();
+  it('the same answer shown again is replayed, still offline (after a reload)', async () => {
+    // The app reopens without a network: shell from the service worker, trust from its cache.
+    await verifier.reload();
+    await expect
+      .poll(() => verifier.getByTestId('cache-age').getAttribute('data-fetched-at'))
+      .toMatch(/^\d+$/);
+    await expect.poll(async () => (await framesOn(verifier)).length).toBeGreaterThan(0);
     await verifier.getByRole('button', { name: 'Scan the answer' }).click();
     const verdict = verifier.getByTestId('verdict');
     await expect

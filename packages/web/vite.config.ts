@@ -20,6 +20,12 @@ export default defineConfig({
     sourcemap: false,
     rollupOptions: {
       input: Object.fromEntries(WEB_APPS.map((app) => [app, `${root}/${app}/index.html`])),
+      output: {
+        // Run modules in source order whatever chunk they land in: `import 'reflect-metadata'`
+        // must run before @peculiar/x509 (tsyringe) evaluates, also when x509 sits in a chunk
+        // shared by several apps (else 'tsyringe requires a reflect polyfill').
+        strictExecutionOrder: true,
+      },
     },
   },
 });

@@ -12,6 +12,7 @@ import { registerStaffRoutes } from './admin/staff-routes.js';
 import { registerTrustListRoutes } from './admin/trust-list-routes.js';
 import { registerVerifierAdminRoutes } from './admin/verifier-routes.js';
 import type { AppContext, Infrastructure } from './context.js';
+import { developerProfile, registerDeveloperRoutes } from './developers/developer-routes.js';
 import { registerCredentialDeviceRoutes } from './device-api/credential-routes.js';
 import { registerDeviceRoutes } from './device-api/device-routes.js';
 import { registerDeviceRequestRoutes } from './device-api/request-routes.js';
@@ -119,9 +120,13 @@ export async function buildApp(
     });
   });
   await app.register(async (scope) =>
-    registerWebLoginRoutes(scope as App, ctx, { inject: (opts) => app.inject(opts) }),
+    registerWebLoginRoutes(scope as App, ctx, {
+      inject: (opts) => app.inject(opts),
+      profiles: { developer: developerProfile },
+    }),
   );
   await app.register(async (scope) => registerClientRoutes(scope as App, ctx));
+  await app.register(async (scope) => registerDeveloperRoutes(scope as App, ctx));
   await app.register(async (scope) => registerRpRoutes(scope as App, ctx));
   await app.register(async (scope) => registerDeviceRequestRoutes(scope as App, ctx));
   await app.register(async (scope) => registerWalletRoutes(scope as App, ctx));

@@ -84,6 +84,8 @@ export interface Config {
     readonly idleSeconds: number;
     /** A console / portal session ends this many seconds after log-in, whatever happens. */
     readonly maxSeconds: number;
+    /** Developer-portal sign-ups one source address may make per hour (sandbox). */
+    readonly developerSignupsPerHour: number;
   };
   readonly credentials: {
     /** Validity of an ID card credential (F20), days; re-issued when a third is left. */
@@ -324,6 +326,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     webSessions: {
       idleSeconds: int(env, errors, 'WEB_SESSION_IDLE_SECONDS', 30 * 60, 10, 24 * 3600),
       maxSeconds: int(env, errors, 'WEB_SESSION_MAX_SECONDS', 8 * 3600, 10, 7 * 24 * 3600),
+      developerSignupsPerHour: int(env, errors, 'DEVELOPER_SIGNUPS_PER_HOUR', 5, 1, 100_000),
     },
     credentials: {
       validityDays: int(env, errors, 'CREDENTIAL_VALIDITY_DAYS', 30, 1, 3 * 365),
@@ -382,6 +385,7 @@ export const CONFIG_VARIABLES = [
   'OIDC_CIBA_INTERVAL_SECONDS',
   'WEB_SESSION_IDLE_SECONDS',
   'WEB_SESSION_MAX_SECONDS',
+  'DEVELOPER_SIGNUPS_PER_HOUR',
   'CREDENTIAL_VALIDITY_DAYS',
   'CREDENTIAL_STATUS_LIST_VALIDITY_SECONDS',
   'VERIFIER_ENROLMENT_CODE_TTL_SECONDS',

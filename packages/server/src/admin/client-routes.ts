@@ -74,6 +74,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
   const summary = (client: ClientRecord) => ({
     ...clientInformation(client),
     status: client.status,
+    built_in: builtIn.has(client.clientId),
   });
 
   app.get(

@@ -47,6 +47,8 @@ export function declarationJson(d: Declaration) {
  * Call-centre declarations (SPEC F19; docs/admin-api.md): an agent sends a declaration to a
  * person's phone for PIN2 confirmation, follows its state and downloads the signed PDF. Only
  * call-centre agents (their own declarations) and operators (all) may; everyone else gets 403.
+ * The role is checked on the request's arrival (onRequest), before a body of up to
+ * DOCUMENT_MAX_BYTES is read or validated: an outsider learns nothing from a 400.
  */
 export async function registerDeclarationRoutes(app: App, ctx: AppContext): Promise<void> {
   const agents = requireStaff(ctx, 'operator', 'call_centre');
@@ -56,7 +58,7 @@ export async function registerDeclarationRoutes(app: App, ctx: AppContext): Prom
     '/admin/v1/declarations',
     {
       schema: { body: NewDeclarationBody },
-      preHandler: agents,
+      onRequest: agents,
       bodyLimit: bodyLimitFor(ctx.config.documentMaxBytes),
     },
     async (request, reply) => {
@@ -94,7 +96,7 @@ export async function registerDeclarationRoutes(app: App, ctx: AppContext): Prom
 
   app.get(
     '/admin/v1/declarations',
-    { schema: { querystring: DeclarationListQuery }, preHandler: agents },
+    { schema: { querystring: DeclarationListQuery }, onRequest: agents },
     async (request) => {
       const { status, before } = request.query;
       const limit = Number(request.query.limit ?? '50');
@@ -116,7 +118,7 @@ export async function registerDeclarationRoutes(app: App, ctx: AppContext): Prom
     '/admin/v1/declarations/:declarationId',
     {
       schema: { params: DeclarationParams, querystring: DeclarationWaitQuery },
-      preHandler: agents,
+      onRequest: agents,
     },
     async (request) => {
       const timeoutMs = Number(request.query.timeoutMs ?? '0');
@@ -133,7 +135,7 @@ export async function registerDeclarationRoutes(app: App, ctx: AppContext): Prom
 
   app.get(
     '/admin/v1/declarations/:declarationId/document',
-    { schema: { params: DeclarationParams }, preHandler: agents },
+    { schema: { params: DeclarationParams }, onRequest: agents },
     async (request, reply) => {
       const id = request.params.declarationId.toLowerCase();
       const { pdf } = await ctx.declarations.download(ctx.db, viewerOf(request), id);

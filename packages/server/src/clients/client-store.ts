@@ -36,6 +36,30 @@ export async function insertClient(
 
 const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
+function rowOf(r: {
+  client_id: string;
+  client_name: string;
+  environment: ClientEnvironment;
+  status: 'active' | 'disabled';
+  metadata: ClientRegistration | string;
+  allowed_claims: string[] | string;
+  sector: string;
+  secret_hash: Buffer;
+  created_at: Date;
+}): ClientRow {
+  return {
+    clientId: r.client_id,
+    clientName: r.client_name,
+    environment: r.environment,
+    status: r.status,
+    metadata: parseJson(r.metadata),
+    allowedClaims: parseJson(r.allowed_claims),
+    sector: r.sector,
+    secretHash: Buffer.from(r.secret_hash),
+    createdAt: r.created_at,
+  };
+}
+
 export async function findClientById(db: Db, clientId: string): Promise<ClientRow | undefined> {
   const r = await db
     .selectFrom('clients')
@@ -52,18 +76,7 @@ export async function findClientById(db: Db, clientId: string): Promise<ClientRo
     ])
     .where('client_id', '=', clientId)
     .executeTakeFirst();
-  if (!r) return undefined;
-  return {
-    clientId: r.client_id,
-    clientName: r.client_name,
-    environment: r.environment,
-    status: r.status,
-    metadata: parseJson(r.metadata),
-    allowedClaims: parseJson(r.allowed_claims),
-    sector: r.sector,
-    secretHash: Buffer.from(r.secret_hash),
-    createdAt: r.created_at,
-  };
+  return r ? rowOf(r) : undefined;
 }
 
 /** Replace a client's secret (sandbox seeding re-keys its demo client at each start). */
@@ -139,18 +152,7 @@ export async function listClientRows(
     .limit(1000);
   if (filter.environment) q = q.where('environment', '=', filter.environment);
   if (filter.clientIds) q = q.where('client_id', 'in', [...filter.clientIds]);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    clientId: r.client_id,
-    clientName: r.client_name,
-    environment: r.environment,
-    status: r.status,
-    metadata: parseJson(r.metadata),
-    allowedClaims: parseJson(r.allowed_claims),
-    sector: r.sector,
-    secretHash: Buffer.from(r.secret_hash),
-    createdAt: r.created_at,
-  }));
+  return (await q.execute()).map(rowOf);
 }
 
 /** Replace a client's registration (name, metadata, allowed claims, sector). */

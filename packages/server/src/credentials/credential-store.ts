@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/db.js';
+import type { CredentialTable } from './credential-tables.js';
 
 /** SQL of credentials/ (CONVENTIONS §7): issuer keys, issued credentials, status revision. */
 
@@ -68,19 +69,7 @@ const columns = [
   'superseded_at',
 ] as const;
 
-type Row = {
-  id: string;
-  person_id: string;
-  device_id: string;
-  status_index: number;
-  status: number;
-  claims_digest: string;
-  kid: string;
-  sealed: string;
-  issued_at: Date;
-  expires_at: Date;
-  superseded_at: Date | null;
-};
+type Row = Selectable<CredentialTable>;
 
 const toRow = (r: Row): CredentialRow => ({
   id: r.id,

@@ -13,7 +13,9 @@ export type SandboxOutcome =
   | 'wrong_code'
   | 'revoked'
   | 'under_18'
-  | 'pin_blocked';
+  | 'pin_blocked'
+  /** Answered by hand from the developer portal's device simulator (/developers/). */
+  | 'manual';
 
 export interface SandboxPersonSpec {
   nationalId: string;
@@ -87,6 +89,14 @@ export const SANDBOX_PERSONS: readonly SandboxPersonSpec[] = [
     birthDate: '1982-09-09',
     phone: '+994509000007',
     outcome: 'pin_blocked',
+  },
+  {
+    nationalId: 'PNOAZ-9000020',
+    givenName: 'Simulator',
+    familyName: 'Manual',
+    birthDate: '1991-02-20',
+    phone: '+994509000020',
+    outcome: 'manual',
   },
   {
     nationalId: 'PNOAZ-9000010',
@@ -246,6 +256,7 @@ export async function sandboxAnswer(
   const pin = request.key === 'auth' ? SIM_PIN1 : SIM_PIN2;
   switch (outcome) {
     case 'timeout':
+    case 'manual':
       return undefined;
     case 'refuse':
       return { decision: 'refuse' };
@@ -315,4 +326,64 @@ export async function startSandboxSimulator(
       for (const u of unsubscribes) u();
     },
   };
+}
+
+/**
+ * The requests waiting on the sandbox's hand-answered virtual phones (outcome 'manual'), only
+ * those started by the given clients: the developer portal's device simulator shows them.
+ */
+export async function manualSandboxRequests(
+  ctx: AppContext,
+  clientIds: readonly string[],
+): Promise<{ nationalId: string; request: PendingRequest }[]> {
+  const allowed = new Set(clientIds);
+  const out: { nationalId: string; request: PendingRequest }[] = [];
+  for (const row of await listSandboxDevices(ctx.db)) {
+    if (row.outcome !== 'manual') continue;
+    for (const request of await ctx.sessions.pendingForDevice(ctx.db, row.deviceId)) {
+      if (allowed.has(request.clientId)) out.push({ nationalId: row.nationalId, request });
+    }
+  }
+  return out;
+}
+
+/**
+ * Answer a request on a hand-answered sandbox phone, with the keys the sandbox holds for it
+ * (never a real person's: only 'manual' sandbox devices are looked at). Returns false when no
+ * such request is waiting for one of the given clients.
+ */
+export async function answerManualSandboxRequest(
+  ctx: AppContext,
+  clientIds: readonly string[],
+  sessionId: string,
+  decision: { approve: true; approvedClaims?: string[]; pickedCode?: string } | { approve: false },
+): Promise<boolean> {
+  const allowed = new Set(clientIds);
+  for (const row of await listSandboxDevices(ctx.db)) {
+    if (row.outcome !== 'manual') continue;
+    const request = (await ctx.sessions.pendingForDevice(ctx.db, row.deviceId)).find(
+      (r) => r.sessionId === sessionId && allowed.has(r.clientId),
+    );
+    if (!request) continue;
+    let answer: DeviceAnswer = { decision: 'refuse' };
+    if (decision.approve) {
+      const state = JSON.parse(
+        ctx.vault.open(row.keyStoreSealed, KEY_STORE_LABEL).toString('utf8'),
+      );
+      const keyStore = SoftwareKeyStore.fromState(state);
+      const pin = request.key === 'auth' ? SIM_PIN1 : SIM_PIN2;
+      answer = await createApproval(keyStore, request, pin, {
+        ...(decision.approvedClaims ? { approvedClaims: decision.approvedClaims } : {}),
+        ...(decision.pickedCode ? { pickedCode: decision.pickedCode } : {}),
+      });
+    }
+    await ctx.sessions.answer(
+      ctx.db,
+      { deviceId: row.deviceId, personId: row.personId, actor: `device:${row.deviceId}` },
+      sessionId,
+      answer,
+    );
+    return true;
+  }
+  return false;
 }

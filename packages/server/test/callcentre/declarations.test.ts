@@ -211,6 +211,17 @@ describe('call-centre declarations (F19)', () => {
       }
     }
     expect((await adminCall(node, 'GET', path, { token: null })).status).toBe(401);
+    // The role is checked before the body is read: a bad body from an officer is still a 403.
+    const garbage = await adminCall(node, 'POST', '/admin/v1/declarations', {
+      token: officer,
+      rawBody: '{"not json',
+    });
+    expect(garbage.status).toBe(403);
+    const anonymous = await adminCall(node, 'POST', '/admin/v1/declarations', {
+      token: null,
+      body: { title: 1 },
+    });
+    expect(anonymous.status).toBe(401);
     // Another agent does not see it at all; the operator does.
     expect((await adminCall(node, 'GET', path, { token: otherAgent })).status).toBe(404);
     const theirs = (await (

@@ -439,6 +439,47 @@ describe('role-based requests (SPEC F21)', () => {
   });
 });
 
+describe('issuer key rotation and re-issue (F20)', () => {
+  it('a rotated issuer key re-issues the card; the old one stays verifiable but is invalid', async () => {
+    const holder = await newHolder();
+    const old = holder.activation.credential as CredentialResponse;
+    const officer = await createStaff(node, 'officer');
+    expect(
+      (await adminCall(node, 'POST', '/admin/v1/credentials/issuer-keys', { token: officer.token }))
+        .status,
+    ).toBe(403);
+    const { kid } = await json<{ kid: string }>(
+      await adminCall(node, 'POST', '/admin/v1/credentials/issuer-keys'),
+      201,
+    );
+    const fresh = await json<CredentialResponse>(
+      await deviceCall(node, holder.device, 'GET', '/device/v1/credential'),
+      200,
+    );
+    expect(fresh.credential).not.toBe(old.credential);
+    expect(fresh.status.idx).not.toBe(old.status.idx);
+    expect((await SDJwt.fromEncode(fresh.credential, sha256Hasher)).jwt?.header?.kid).toBe(kid);
+    // Both keys are published; the replaced card is invalid in the status list.
+    const rotated = await json<IssuerMetadata>(
+      await node.request('/.well-known/jwt-vc-issuer'),
+      200,
+    );
+    expect(rotated.jwks.keys.map((k) => k.kid)).toEqual(
+      expect.arrayContaining([kid, issuer.jwks.keys[0]?.kid]),
+    );
+    const check = async (credential: string) => {
+      const { ledger, presentation } = await present(holder, police, credential);
+      return verifyPresentation(presentation, {
+        issuer: rotated,
+        statusLists: await statusList(),
+        requests: ledger,
+      });
+    };
+    expect((await check(fresh.credential)).verdict).toBe('valid');
+    expect((await check(old.credential)).verdict).toBe('revoked');
+  });
+});
+
 describe('verifier registry and presentation log', () => {
   it('only operators manage verifiers; enrolment codes work once', async () => {
     const officer = await createStaff(node, 'officer');

@@ -116,6 +116,24 @@ const endpoints: Endpoint[] = [
     template: () => ({ document: randomBytes(64).toString('base64') }),
   },
   {
+    label: '/admin/v1/verifier-roles',
+    path: () => '/admin/v1/verifier-roles',
+    auth: 'admin',
+    template: () => ({ name: 'fuzzrole', claims: ['age_over_18'], description: 'Fuzz' }),
+  },
+  {
+    label: '/admin/v1/verifier-organisations',
+    path: () => '/admin/v1/verifier-organisations',
+    auth: 'admin',
+    template: () => ({ name: `Fuzz org ${randomBytes(6).toString('hex')}` }),
+  },
+  {
+    label: '/verifiers/v1/enrolments',
+    path: () => '/verifiers/v1/enrolments',
+    auth: 'none',
+    template: () => ({ enrolmentCode: 'ABCD-EFGH-JKMN-PQRS-TVWX', csr: 'AA==' }),
+  },
+  {
     label: '/device/v1/activations',
     path: () => '/device/v1/activations',
     auth: 'none',

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiProblem } from '../../ui/api.js';
 import { useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
+import { useProblem } from '../../ui/use-problem.js';
 import { messages } from './messages.js';
 import { useStaff } from './session.js';
 
@@ -12,6 +12,8 @@ interface ClientJson {
   status: 'active' | 'disabled';
   redirect_uris?: string[];
   allowed_claims?: string[];
+  /** A built-in client of the platform's own web apps: it can be disabled, nothing else. */
+  built_in?: boolean;
 }
 
 /** Relying parties: review sandbox clients, promote, rotate secrets, disable. */
@@ -20,18 +22,9 @@ export function Clients() {
   const { call } = useStaff();
   const [filter, setFilter] = useState<'' | 'sandbox' | 'production'>('sandbox');
   const [clients, setClients] = useState<ClientJson[]>([]);
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const { problem, run } = useProblem();
   const [secret, setSecret] = useState<{ clientId: string; secret: string } | undefined>();
 
-  const run = useCallback(async (task: () => Promise<void>) => {
-    setProblem(undefined);
-    try {
-      await task();
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  }, []);
   const load = useCallback(
     () =>
       run(async () => {
@@ -98,36 +91,40 @@ export function Clients() {
                 <td>{c.environment === 'production' ? t('envProduction') : t('envSandbox')}</td>
                 <td>{c.status === 'active' ? t('statusActive') : t('statusDisabled')}</td>
                 <td className="small">{(c.redirect_uris ?? []).join(' ')}</td>
-                <td className="row">
-                  {c.environment === 'sandbox' ? (
-                    <button type="button" onClick={() => void act(c.client_id, 'promote')}>
-                      {t('promote')}
-                    </button>
-                  ) : null}
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => void act(c.client_id, 'secret')}
-                  >
-                    {t('rotateSecret')}
-                  </button>
-                  {c.status === 'active' ? (
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => void act(c.client_id, 'disable')}
-                    >
-                      {t('disable')}
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => void act(c.client_id, 'enable')}
-                    >
-                      {t('enable')}
-                    </button>
-                  )}
+                <td>
+                  <div className="row">
+                    {c.environment === 'sandbox' && !c.built_in ? (
+                      <button type="button" onClick={() => void act(c.client_id, 'promote')}>
+                        {t('promote')}
+                      </button>
+                    ) : null}
+                    {c.built_in ? null : (
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void act(c.client_id, 'secret')}
+                      >
+                        {t('rotateSecret')}
+                      </button>
+                    )}
+                    {c.status === 'active' ? (
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => void act(c.client_id, 'disable')}
+                      >
+                        {t('disable')}
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void act(c.client_id, 'enable')}
+                      >
+                        {t('enable')}
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -1,8 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiProblem } from '../../ui/api.js';
 import { useLanguage, useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
 import { Link, navigate } from '../../ui/router.js';
+import { useProblem } from '../../ui/use-problem.js';
 import { type MessageKey, messages } from './messages.js';
 import { useSession, useStaff } from './session.js';
 
@@ -54,20 +54,6 @@ function useStatus(): (status: string) => string {
 
 const NATIONAL_ID = /^(PNO|PAS|IDC)[A-Z]{2}-.+$/;
 const PHONE = /^\+[1-9][0-9]{6,14}$/;
-
-function useProblem() {
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
-  const run = useCallback(async (task: () => Promise<void>) => {
-    setProblem(undefined);
-    try {
-      await task();
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  }, []);
-  return { problem, run };
-}
 
 /** Registration office: find a person by national id or phone. */
 export function Persons() {
@@ -281,34 +267,36 @@ export function PersonPage({ id }: { id: string }) {
                   <td>{status(d.status)}</td>
                   <td>{new Date(d.createdAt).toLocaleString(lang)}</td>
                   {canWrite ? (
-                    <td className="row">
-                      {d.status === 'active' ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          onClick={() => void deviceAction(d.deviceId, 'suspend')}
-                        >
-                          {t('suspend')}
-                        </button>
-                      ) : null}
-                      {d.status === 'suspended' ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          onClick={() => void deviceAction(d.deviceId, 'resume')}
-                        >
-                          {t('resume')}
-                        </button>
-                      ) : null}
-                      {d.status !== 'revoked' ? (
-                        <button
-                          type="button"
-                          className="danger"
-                          onClick={() => void deviceAction(d.deviceId, 'revoke')}
-                        >
-                          {t('revoke')}
-                        </button>
-                      ) : null}
+                    <td>
+                      <div className="row">
+                        {d.status === 'active' ? (
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => void deviceAction(d.deviceId, 'suspend')}
+                          >
+                            {t('suspend')}
+                          </button>
+                        ) : null}
+                        {d.status === 'suspended' ? (
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => void deviceAction(d.deviceId, 'resume')}
+                          >
+                            {t('resume')}
+                          </button>
+                        ) : null}
+                        {d.status !== 'revoked' ? (
+                          <button
+                            type="button"
+                            className="danger"
+                            onClick={() => void deviceAction(d.deviceId, 'revoke')}
+                          >
+                            {t('revoke')}
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   ) : null}
                 </tr>

@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiProblem } from '../../ui/api.js';
 import { useT } from '../../ui/i18n.js';
 import { ErrorNotice } from '../../ui/layout.js';
+import { useProblem } from '../../ui/use-problem.js';
 import { messages } from './messages.js';
 import { type StaffRole, useSession, useStaff } from './session.js';
 
@@ -23,19 +23,10 @@ export function Staff() {
   const session = useSession();
   const canWrite = session.role === 'operator';
   const [staff, setStaff] = useState<StaffJson[]>([]);
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const { problem, run } = useProblem();
   const [token, setToken] = useState<string | undefined>();
   const [form, setForm] = useState({ role: 'officer' as StaffRole, name: '', nationalId: '' });
 
-  const run = useCallback(async (task: () => Promise<void>) => {
-    setProblem(undefined);
-    try {
-      await task();
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  }, []);
   const load = useCallback(
     () => run(async () => setStaff((await call<{ staff: StaffJson[] }>('/admin/v1/staff')).staff)),
     [call, run],
@@ -107,30 +98,36 @@ export function Staff() {
                   <td>{s.nationalId ?? '—'}</td>
                   <td>{s.status === 'active' ? t('statusActive') : t('statusDisabled')}</td>
                   {canWrite ? (
-                    <td className="row">
-                      {s.status === 'active' ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          disabled={s.staffId === session.staffId}
-                          onClick={() => void act(s.staffId, 'disable')}
-                        >
-                          {t('disable')}
-                        </button>
-                      ) : (
-                        <button
-                          type="button"
-                          className="secondary"
-                          onClick={() => void act(s.staffId, 'enable')}
-                        >
-                          {t('enable')}
-                        </button>
-                      )}
-                      {s.staffId !== 'bootstrap' ? (
-                        <button type="button" className="secondary" onClick={() => link(s.staffId)}>
-                          {t('linkPerson')}
-                        </button>
-                      ) : null}
+                    <td>
+                      <div className="row">
+                        {s.status === 'active' ? (
+                          <button
+                            type="button"
+                            className="secondary"
+                            disabled={s.staffId === session.staffId}
+                            onClick={() => void act(s.staffId, 'disable')}
+                          >
+                            {t('disable')}
+                          </button>
+                        ) : (
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => void act(s.staffId, 'enable')}
+                          >
+                            {t('enable')}
+                          </button>
+                        )}
+                        {s.staffId !== 'bootstrap' ? (
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => link(s.staffId)}
+                          >
+                            {t('linkPerson')}
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   ) : null}
                 </tr>

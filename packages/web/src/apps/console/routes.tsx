@@ -6,9 +6,11 @@ import { Home } from './Home.js';
 import type { MessageKey } from './messages.js';
 import { PersonPage, Persons, RegisterPerson } from './Persons.js';
 import { CallCentre } from './pages/CallCentre.js';
+import { Verifiers } from './pages/Verifiers.js';
 import { Reports } from './Reports.js';
 import { Staff } from './Staff.js';
 import type { StaffRole } from './session.js';
+import { TrustList } from './TrustList.js';
 
 /**
  * A console page: its path (relative to /console), who may open it (others get the 403 page) and,
@@ -42,6 +44,18 @@ export const routes: ConsoleRoute[] = [
     render: () => <Reports />,
   },
   { path: '/log', roles: ['operator', 'auditor'], nav: 'navLog', render: () => <AuditLog /> },
+  {
+    path: '/trust-list',
+    roles: ['operator', 'auditor'],
+    nav: 'navTrustList',
+    render: () => <TrustList />,
+  },
+  {
+    path: '/verifiers',
+    roles: ['operator', 'auditor'],
+    nav: 'navVerifiers',
+    render: () => <Verifiers />,
+  },
   {
     path: '/call-centre',
     roles: ['call_centre', 'operator'],

@@ -1,4 +1,4 @@
-import type { IdCardClaim } from '@openmid/protocol/id-card';
+import type { IdCardClaim } from '@openmid/protocol/id-card/claims';
 import type { Lang } from '../../ui/i18n.js';
 
 /** ID card claim names as people read them (the wallet's consent screen and the verifier). */

@@ -1,6 +1,3 @@
-// @peculiar/x509 (lazy screens: activation CSRs, the ID card) needs the Reflect metadata polyfill
-// before it loads; imported here, in the entry, it is in place whichever chunk x509 lands in.
-import 'reflect-metadata';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../ui/base.css';
