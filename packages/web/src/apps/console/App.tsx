@@ -94,12 +94,14 @@ function Shell() {
       nav={
         <>
           {nav}
-          <span className="console-user" data-testid="whoami">
-            {t('loggedInAs', { name: session.name, role: t(`role_${session.role}`) })}
+          <span className="console-user">
+            <span data-testid="whoami">
+              {t('loggedInAs', { name: session.name, role: t(`role_${session.role}`) })}
+            </span>
+            <button type="button" className="secondary small" onClick={() => void logout()}>
+              {t('logout')}
+            </button>
           </span>
-          <button type="button" className="secondary small" onClick={() => void logout()}>
-            {t('logout')}
-          </button>
         </>
       }
     >
