@@ -54,6 +54,9 @@ export const NewPersonBody = Type.Object(
   Strict,
 );
 
+/** A correction of a person's data: any field of a registration but the national id. */
+export const PersonPatchBody = Type.Partial(Type.Omit(NewPersonBody, ['nationalId']), Strict);
+
 export const PersonQuery = Type.Object(
   { nationalId: Type.Optional(Str(40)), phone: Type.Optional(Str(16)) },
   Strict,

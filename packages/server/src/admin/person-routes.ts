@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { AppError, badRequest } from '../errors.js';
 import type { App } from '../http/types.js';
 import type { Device, Person } from '../registry/registry-service.js';
-import { NewPersonBody, PersonParams, PersonQuery } from './admin-schemas.js';
+import { NewPersonBody, PersonParams, PersonPatchBody, PersonQuery } from './admin-schemas.js';
 import { requireStaff, staffOf } from './staff-auth.js';
 
 export function personJson(person: Person) {
@@ -86,6 +86,22 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
           staffOf(request).actor,
         ),
       ),
+  );
+
+  app.patch(
+    '/admin/v1/persons/:personId',
+    { schema: { params: PersonParams, body: PersonPatchBody }, preHandler: writers },
+    async (request) => {
+      if (Object.keys(request.body).length === 0) throw badRequest('nothing to change');
+      return personJson(
+        await ctx.registry.updatePerson(
+          ctx.db,
+          request.params.personId.toLowerCase(),
+          request.body,
+          staffOf(request).actor,
+        ),
+      );
+    },
   );
 
   app.get(

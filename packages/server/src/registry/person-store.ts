@@ -41,6 +41,21 @@ export async function insertPerson(
   return toRow(row);
 }
 
+/** Replace a person's sealed data and phone look-up hash (the national id never changes). */
+export async function updatePersonData(
+  db: Db,
+  id: string,
+  update: { sealed: string; phoneHash: Buffer | null },
+): Promise<PersonRow | undefined> {
+  const row = await db
+    .updateTable('persons')
+    .set({ sealed: update.sealed, phone_hash: update.phoneHash })
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirst();
+  return row ? toRow(row) : undefined;
+}
+
 export async function findPersonRowById(db: Db, id: string): Promise<PersonRow | undefined> {
   const row = await db
     .selectFrom('persons')

@@ -22,6 +22,7 @@ import {
   findPersonRowByPhoneHash,
   insertPerson,
   type PersonRow,
+  updatePersonData,
 } from './person-store.js';
 import type { Device, Person, RegistryService } from './registry-service.js';
 
@@ -31,9 +32,18 @@ export interface IssuedActivationCode {
   expiresAt: Date;
 }
 
+/** What an officer may change of a registered person: everything but the national id. */
+export type PersonPatch = Partial<Omit<NewPerson, 'nationalId'>>;
+
 /** The registry as the admin and device adapters use it: the shared contract and more. */
 export interface PersonRegistry extends RegistryService {
   createPerson(db: Db, input: NewPerson, actor: string): Promise<Person>;
+  /**
+   * Correct or update a person's data (a new name, phone, address, photo, checked document);
+   * the national id stays. Validated as at registration and audited with the names of the
+   * fields that changed, never their values. Throws person_not_found.
+   */
+  updatePerson(db: Db, personId: string, patch: PersonPatch, actor: string): Promise<Person>;
   /** A person for a staff member; audited (who looked at whom). Throws person_not_found. */
   viewPerson(db: Db, personId: string, actor: string): Promise<Person>;
   /** Look a person up by national id or phone for a staff member; audited. */
@@ -150,6 +160,59 @@ export function createRegistry(deps: {
             which.includes('phone')
               ? 'a person with this phone number is already registered'
               : 'a person with this national identifier is already registered',
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+
+    async updatePerson(db, personId, patch, actor) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const row = await findPersonRowById(trx, personId);
+          if (!row) throw new AppError('person_not_found', `no person ${personId}`);
+          const current = open(row);
+          const merged: NewPerson = {
+            nationalId: current.nationalId,
+            givenName: patch.givenName ?? current.givenName,
+            familyName: patch.familyName ?? current.familyName,
+            birthDate: patch.birthDate ?? current.birthDate,
+            nationality: patch.nationality ?? current.nationality ?? undefined,
+            phone: patch.phone ?? current.phone ?? undefined,
+            email: patch.email ?? current.email ?? undefined,
+            address: patch.address ?? current.address ?? undefined,
+            photo: patch.photo ?? current.photo ?? undefined,
+            document: patch.document ?? current.document ?? undefined,
+          };
+          const data = validateNewPerson(merged, deps.clock.now());
+          const before = current as unknown as Record<string, unknown>;
+          const changed = Object.entries(data)
+            .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k] ?? null))
+            .map(([k]) => k)
+            .sort();
+          if (changed.length === 0) return current;
+          const updated = await updatePersonData(trx, personId, {
+            sealed: deps.vault.seal(
+              Buffer.from(JSON.stringify(data), 'utf8'),
+              personLabel(personId),
+            ),
+            phoneHash: data.phone === null ? null : phoneHash(data.phone),
+          });
+          if (!updated) throw new AppError('person_not_found', `no person ${personId}`);
+          await deps.audit.append(trx, {
+            type: 'person.updated',
+            actor,
+            personId,
+            data: { fields: changed },
+          });
+          return { ...data, id: personId, status: updated.status, createdAt: updated.createdAt };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError(
+            'already_exists',
+            'a person with this phone number is already registered',
             { cause: error },
           );
         }

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCall, personBody, registerPerson, uniqueNationalId } from '../support/admin.js';
+import {
+  adminCall,
+  createStaff,
+  personBody,
+  registerPerson,
+  uniqueNationalId,
+  uniquePhone,
+} from '../support/admin.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 // 1×1 PNG.
@@ -196,6 +203,88 @@ describe('POST /admin/v1/persons — SPEC §4.5, F1', () => {
     const json = rows.map((r) => r.entry_json).join();
     expect(json).not.toContain('Audited');
     expect(json).not.toContain(String(body.nationalId));
+  });
+});
+
+describe('PATCH /admin/v1/persons/{id} — corrections by an officer', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it('changes the given fields, keeps the rest and the national id, and logs only field names', async () => {
+    const { personId, body } = await registerPerson(node, { givenName: 'Before' });
+    const officer = await createStaff(node, 'officer');
+    const phone = uniquePhone();
+    const r = await adminCall(node, 'PATCH', `/admin/v1/persons/${personId}`, {
+      token: officer.token,
+      body: { givenName: 'Ülviyyə', phone },
+    });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({
+      personId,
+      nationalId: body.nationalId,
+      givenName: 'Ülviyyə',
+      familyName: body.familyName,
+      phone,
+    });
+    // The new phone finds the person; the old one no longer does.
+    const byNew = await adminCall(
+      node,
+      'GET',
+      `/admin/v1/persons?phone=${encodeURIComponent(phone)}`,
+    );
+    expect((await byNew.json()).persons.map((p: { personId: string }) => p.personId)).toEqual([
+      personId,
+    ]);
+    const byOld = await adminCall(
+      node,
+      'GET',
+      `/admin/v1/persons?phone=${encodeURIComponent(String(body.phone))}`,
+    );
+    expect((await byOld.json()).persons).toEqual([]);
+    const rows = await node.ctx.db
+      .selectFrom('log_entries')
+      .select(['type', 'entry_json'])
+      .where('person_id', '=', personId)
+      .where('type', '=', 'person.updated')
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.entry_json).toContain('givenName');
+    expect(rows[0]?.entry_json).not.toContain('Ülviyyə');
+    expect(rows[0]?.entry_json).not.toContain(phone);
+  });
+
+  it('refuses auditors, bad values, an empty change, a taken phone and an unknown person', async () => {
+    const { personId } = await registerPerson(node);
+    const other = await registerPerson(node);
+    const auditor = await createStaff(node, 'auditor');
+    const patch = (body: unknown, token?: string) =>
+      adminCall(node, 'PATCH', `/admin/v1/persons/${personId}`, {
+        body,
+        ...(token ? { token } : {}),
+      });
+    expect((await patch({ givenName: 'X' }, auditor.token)).status).toBe(403);
+    expect((await patch({ nationalId: uniqueNationalId() })).status).toBe(400);
+    expect((await patch({ birthDate: '2999-01-01' })).status).toBe(400);
+    expect((await patch({ givenName: 'a\u202Eb' })).status).toBe(400);
+    expect((await patch({})).status).toBe(400);
+    const taken = await patch({ phone: other.body.phone });
+    expect(taken.status).toBe(409);
+    expect(taken.headers.get('content-type')).toContain('application/problem+json');
+    const unknown = await adminCall(
+      node,
+      'PATCH',
+      '/admin/v1/persons/00000000-0000-4000-8000-000000000000',
+      { body: { givenName: 'Nobody' } },
+    );
+    expect(unknown.status).toBe(404);
+    // Nothing of the refused changes stuck.
+    const now = await (await adminCall(node, 'GET', `/admin/v1/persons/${personId}`)).json();
+    expect(now.givenName).toBe('Leyla');
   });
 });
 

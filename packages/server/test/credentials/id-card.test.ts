@@ -480,6 +480,38 @@ describe('issuer key rotation and re-issue (F20)', () => {
   });
 });
 
+describe('re-issue on a change of the person (F20)', () => {
+  it('an officer corrects the name: the next fetch gets a new card, the old one is invalid', async () => {
+    const holder = await newHolder();
+    const old = holder.activation.credential as CredentialResponse;
+    const officer = await createStaff(node, 'officer');
+    const updated = await adminCall(node, 'PATCH', `/admin/v1/persons/${holder.personId}`, {
+      token: officer.token,
+      body: { givenName: 'Leyla-Nur', address: { locality: 'Bakı', country: 'AZ' } },
+    });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({ givenName: 'Leyla-Nur', familyName: 'Məmmədova' });
+    const fresh = await json<CredentialResponse>(
+      await deviceCall(node, holder.device, 'GET', '/device/v1/credential'),
+      200,
+    );
+    expect(fresh.credential).not.toBe(old.credential);
+    const decoded = await SDJwt.fromEncode(fresh.credential, sha256Hasher);
+    const claims = Object.fromEntries((decoded.disclosures ?? []).map((d) => [d.key, d.value]));
+    expect(claims.given_name).toBe('Leyla-Nur');
+    const check = async (credential: string) => {
+      const { ledger, presentation } = await present(holder, police, credential);
+      return verifyPresentation(presentation, {
+        issuer: await json<IssuerMetadata>(await node.request('/.well-known/jwt-vc-issuer'), 200),
+        statusLists: await statusList(),
+        requests: ledger,
+      });
+    };
+    expect((await check(fresh.credential)).verdict).toBe('valid');
+    expect((await check(old.credential)).verdict).toBe('revoked');
+  });
+});
+
 describe('verifier registry and presentation log', () => {
   it('only operators manage verifiers; enrolment codes work once', async () => {
     const officer = await createStaff(node, 'officer');
