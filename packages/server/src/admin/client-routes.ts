@@ -24,7 +24,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
   app.post(
     '/admin/v1/clients',
     {
-      preHandler: requireStaff(ctx, 'operator', 'officer'),
+      onRequest: requireStaff(ctx, 'operator', 'officer'),
       schema: {
         // The full rules (RFC 7591, OIDC, CIBA, sandbox vs production) are the service's; the
         // schema only insists on an object so every problem is reported in one answer.
@@ -46,7 +46,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
   app.get(
     '/admin/v1/clients/:clientId',
     {
-      preHandler: requireStaff(ctx, 'operator', 'officer', 'auditor'),
+      onRequest: requireStaff(ctx, 'operator', 'officer', 'auditor'),
       schema: { params: Type.Object({ clientId: Type.String({ maxLength: 200 }) }) },
     },
     async (request) => {
@@ -80,7 +80,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
   app.get(
     '/admin/v1/clients',
     {
-      preHandler: requireStaff(ctx, 'operator', 'officer', 'auditor'),
+      onRequest: requireStaff(ctx, 'operator', 'officer', 'auditor'),
       schema: {
         querystring: Type.Object(
           {
@@ -101,7 +101,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
   // Promotion re-validates the registration by the production rules (https, public hosts).
   app.post(
     '/admin/v1/clients/:clientId/promote',
-    { preHandler: operators, schema: { params: ClientParams } },
+    { onRequest: operators, schema: { params: ClientParams } },
     async (request) => {
       notBuiltIn(request.params.clientId);
       const client = await ctx.clients.get(ctx.db, request.params.clientId);
@@ -122,7 +122,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
 
   app.post(
     '/admin/v1/clients/:clientId/secret',
-    { preHandler: operators, schema: { params: ClientParams } },
+    { onRequest: operators, schema: { params: ClientParams } },
     async (request, reply) => {
       notBuiltIn(request.params.clientId);
       const { client, clientSecret } = await ctx.clients.rotateSecret(
@@ -141,7 +141,7 @@ export async function registerClientRoutes(app: App, ctx: AppContext): Promise<v
   ] as const) {
     app.post(
       `/admin/v1/clients/:clientId/${action}`,
-      { preHandler: operators, schema: { params: ClientParams } },
+      { onRequest: operators, schema: { params: ClientParams } },
       async (request) =>
         summary(
           await ctx.clients.setStatus(

@@ -26,7 +26,7 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
 
   app.get(
     '/admin/v1/devices/:deviceId',
-    { schema: { params: DeviceParams }, preHandler: readers },
+    { schema: { params: DeviceParams }, onRequest: readers },
     async (request) => {
       const device = await ctx.registry.getDevice(ctx.db, request.params.deviceId.toLowerCase());
       if (!device) throw new AppError('not_found', 'no such device');
@@ -44,7 +44,7 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
   for (const action of ['suspend', 'resume', 'revoke'] as const) {
     app.post(
       `/admin/v1/devices/:deviceId/${action}`,
-      { schema: { params: DeviceParams }, preHandler: writers },
+      { schema: { params: DeviceParams }, onRequest: writers },
       async (request) => {
         const body = (request.body ?? {}) as { reason?: unknown };
         const reason = action === 'revoke' ? revocationReason(body.reason) : undefined;
@@ -62,7 +62,7 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
 
   app.get(
     '/admin/v1/certificates/:serialHex',
-    { schema: { params: SerialParams }, preHandler: readers },
+    { schema: { params: SerialParams }, onRequest: readers },
     async (request) => {
       const cert = await findCertificate(ctx, request.params.serialHex);
       await ctx.audit.append(ctx.db, {
@@ -77,7 +77,7 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
 
   app.post(
     '/admin/v1/certificates/:serialHex/revoke',
-    { schema: { params: SerialParams, body: RevokeBody }, preHandler: writers },
+    { schema: { params: SerialParams, body: RevokeBody }, onRequest: writers },
     async (request) => {
       const cert = await findCertificate(ctx, request.params.serialHex);
       const reason = request.body.reason ?? 'unspecified';
@@ -91,7 +91,7 @@ export async function registerDeviceAdminRoutes(app: App, ctx: AppContext): Prom
   for (const action of ['suspend', 'resume'] as const) {
     app.post(
       `/admin/v1/certificates/:serialHex/${action}`,
-      { schema: { params: SerialParams }, preHandler: writers },
+      { schema: { params: SerialParams }, onRequest: writers },
       async (request) => {
         const cert = await findCertificate(ctx, request.params.serialHex);
         const actor = staffOf(request).actor;

@@ -44,7 +44,7 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
 
   app.post(
     '/admin/v1/persons',
-    { schema: { body: NewPersonBody }, preHandler: writers },
+    { schema: { body: NewPersonBody }, onRequest: writers },
     async (request, reply) => {
       const person = await ctx.registry.createPerson(ctx.db, request.body, staffOf(request).actor);
       reply.code(201).header('location', `/admin/v1/persons/${person.id}`);
@@ -54,7 +54,7 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
 
   app.get(
     '/admin/v1/persons',
-    { schema: { querystring: PersonQuery }, preHandler: readers },
+    { schema: { querystring: PersonQuery }, onRequest: readers },
     async (request) => {
       const { nationalId, phone } = request.query;
       if ((nationalId === undefined) === (phone === undefined)) {
@@ -77,7 +77,7 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
 
   app.get(
     '/admin/v1/persons/:personId',
-    { schema: { params: PersonParams }, preHandler: readers },
+    { schema: { params: PersonParams }, onRequest: readers },
     async (request) =>
       personJson(
         await ctx.registry.viewPerson(
@@ -90,7 +90,7 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
 
   app.patch(
     '/admin/v1/persons/:personId',
-    { schema: { params: PersonParams, body: PersonPatchBody }, preHandler: writers },
+    { schema: { params: PersonParams, body: PersonPatchBody }, onRequest: writers },
     async (request) => {
       if (Object.keys(request.body).length === 0) throw badRequest('nothing to change');
       return personJson(
@@ -106,7 +106,7 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
 
   app.get(
     '/admin/v1/persons/:personId/devices',
-    { schema: { params: PersonParams }, preHandler: readers },
+    { schema: { params: PersonParams }, onRequest: readers },
     async (request) => {
       const personId = request.params.personId.toLowerCase();
       await ctx.registry.viewPerson(ctx.db, personId, staffOf(request).actor);
@@ -117,7 +117,7 @@ export async function registerPersonRoutes(app: App, ctx: AppContext): Promise<v
 
   app.post(
     '/admin/v1/persons/:personId/activation-codes',
-    { schema: { params: PersonParams }, preHandler: writers },
+    { schema: { params: PersonParams }, onRequest: writers },
     async (request, reply) => {
       const issued = await ctx.registry.issueActivationCode(
         ctx.db,

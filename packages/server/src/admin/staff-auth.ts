@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { StaffPrincipal, StaffRole } from '../http/request-auth.js';
 import { authenticateWebSession, hasSessionCookie } from '../web-login/web-auth.js';
 
-/** A route-level preHandler (any route's generics accept it). */
+/** A route-level hook, run on arrival (onRequest) so a caller without the role learns nothing of the body rules. */
 export type StaffPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
@@ -32,7 +32,7 @@ async function staffOfSession(ctx: AppContext, request: FastifyRequest): Promise
 }
 
 /**
- * Fastify preHandler for the admin API (SPEC §4.5): authenticates the bearer token of a staff
+ * Fastify onRequest hook for the admin API (SPEC §4.5): authenticates the bearer token of a staff
  * member and decorates `request.staff` (http/request-auth.ts). With roles given, only those roles
  * pass (403 otherwise, audited). No token: 401 with WWW-Authenticate; a wrong token: 401, counted
  * per source address in the database and audited; too many: 429. Without an Authorization header,

@@ -23,7 +23,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
 
   app.post(
     '/admin/v1/staff',
-    { schema: { body: NewStaffBody }, preHandler: operators },
+    { schema: { body: NewStaffBody }, onRequest: operators },
     async (request, reply) => {
       const { member, token } = await ctx.staff.create(
         ctx.db,
@@ -37,7 +37,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
 
   app.get(
     '/admin/v1/staff',
-    { preHandler: requireStaff(ctx, 'operator', 'auditor') },
+    { onRequest: requireStaff(ctx, 'operator', 'auditor') },
     async (request) => {
       await ctx.audit.append(ctx.db, { type: 'staff.listed', actor: staffOf(request).actor });
       return { staff: await Promise.all((await ctx.staff.list(ctx.db)).map(staffJson)) };
@@ -50,7 +50,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
   ] as const) {
     app.post(
       `/admin/v1/staff/:staffId/${action}`,
-      { schema: { params: StaffParams }, preHandler: operators },
+      { schema: { params: StaffParams }, onRequest: operators },
       async (request) =>
         staffJson(
           await ctx.staff.setStatus(ctx.db, request.params.staffId, status, staffOf(request).actor),
@@ -60,7 +60,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
 
   app.post(
     '/admin/v1/staff/:staffId/person',
-    { schema: { params: StaffParams, body: StaffPersonBody }, preHandler: operators },
+    { schema: { params: StaffParams, body: StaffPersonBody }, onRequest: operators },
     async (request) =>
       staffJson(
         await ctx.staff.linkPerson(
@@ -74,7 +74,7 @@ export async function registerStaffRoutes(app: App, ctx: AppContext): Promise<vo
 
   app.post(
     '/admin/v1/staff/:staffId/token',
-    { schema: { params: StaffParams }, preHandler: operators },
+    { schema: { params: StaffParams }, onRequest: operators },
     async (request, reply) => {
       const { member, token } = await ctx.staff.rotateToken(
         ctx.db,

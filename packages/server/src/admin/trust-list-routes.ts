@@ -41,7 +41,7 @@ export async function registerTrustListRoutes(app: App, ctx: AppContext): Promis
 
   app.post(
     '/admin/v1/trust-list',
-    { schema: { body: TrustAnchorBody }, preHandler: operators },
+    { schema: { body: TrustAnchorBody }, onRequest: operators },
     async (request, reply) => {
       const body = request.body as Static<typeof TrustAnchorBody>;
       const anchor = await ctx.validation.addTrustAnchor(
@@ -54,14 +54,14 @@ export async function registerTrustListRoutes(app: App, ctx: AppContext): Promis
     },
   );
 
-  app.get('/admin/v1/trust-list', { preHandler: readers }, async () => {
+  app.get('/admin/v1/trust-list', { onRequest: readers }, async () => {
     const ours = ctx.validation;
     return { anchors: (await ours.listTrustAnchors(ctx.db)).map(anchorJson) };
   });
 
   app.delete(
     '/admin/v1/trust-list/:fingerprint',
-    { schema: { params: FingerprintParams }, preHandler: operators },
+    { schema: { params: FingerprintParams }, onRequest: operators },
     async (request, reply) => {
       const { fingerprint } = request.params as Static<typeof FingerprintParams>;
       await ctx.validation.removeTrustAnchor(ctx.db, fingerprint, staffOf(request).actor);

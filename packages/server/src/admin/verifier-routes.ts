@@ -27,14 +27,14 @@ export async function registerVerifierAdminRoutes(app: App, ctx: AppContext): Pr
   const operators = requireStaff(ctx, 'operator');
   const readers = requireStaff(ctx, 'operator', 'auditor');
 
-  app.get('/admin/v1/verifier-roles', { preHandler: readers }, async () => ({
+  app.get('/admin/v1/verifier-roles', { onRequest: readers }, async () => ({
     roles: await ctx.verifiers.listRoles(ctx.db),
   }));
 
   app.post(
     '/admin/v1/verifier-roles',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: {
         body: Type.Object(
           {
@@ -60,7 +60,7 @@ export async function registerVerifierAdminRoutes(app: App, ctx: AppContext): Pr
     },
   );
 
-  app.get('/admin/v1/verifier-organisations', { preHandler: readers }, async () => ({
+  app.get('/admin/v1/verifier-organisations', { onRequest: readers }, async () => ({
     organisations: (await ctx.verifiers.listOrganisations(ctx.db)).map((o) => ({
       organisationId: o.id,
       name: o.name,
@@ -71,7 +71,7 @@ export async function registerVerifierAdminRoutes(app: App, ctx: AppContext): Pr
 
   app.post(
     '/admin/v1/verifier-organisations',
-    { preHandler: operators, schema: { body: Type.Object({ name: Text(128) }, Strict) } },
+    { onRequest: operators, schema: { body: Type.Object({ name: Text(128) }, Strict) } },
     async (request, reply) => {
       const o = await ctx.verifiers.registerOrganisation(
         ctx.db,
@@ -87,7 +87,7 @@ export async function registerVerifierAdminRoutes(app: App, ctx: AppContext): Pr
   app.post(
     '/admin/v1/verifier-organisations/:organisationId/devices',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: {
         params: Type.Object({ organisationId: Uuid }, Strict),
         body: Type.Object({ role: Text(32), name: Text(64) }, Strict),
@@ -112,7 +112,7 @@ export async function registerVerifierAdminRoutes(app: App, ctx: AppContext): Pr
   app.post(
     '/admin/v1/verifier-devices/:verifierDeviceId/revoke',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: {
         params: Type.Object(
           { verifierDeviceId: Type.String({ pattern: '^[0-9A-Z]{8}$' }) },
@@ -130,7 +130,7 @@ export async function registerVerifierAdminRoutes(app: App, ctx: AppContext): Pr
       ),
   );
 
-  app.post('/admin/v1/credentials/issuer-keys', { preHandler: operators }, async (request, reply) =>
+  app.post('/admin/v1/credentials/issuer-keys', { onRequest: operators }, async (request, reply) =>
     reply
       .code(201)
       .send({ kid: await ctx.credentials.rotateIssuerKey(ctx.db, staffOf(request).actor) }),

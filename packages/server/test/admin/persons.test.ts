@@ -258,6 +258,22 @@ describe('PATCH /admin/v1/persons/{id} — corrections by an officer', () => {
     expect(rows[0]?.entry_json).not.toContain(phone);
   });
 
+  it('checks the role before the body: an auditor or a stranger learns nothing of its rules', async () => {
+    const auditor = await createStaff(node, 'auditor');
+    const garbage = { rawBody: '{"nationalId": 42, "unexpected": true}' };
+    const asAuditor = await adminCall(node, 'POST', '/admin/v1/persons', {
+      token: auditor.token,
+      ...garbage,
+    });
+    expect(asAuditor.status).toBe(403);
+    const stranger = await adminCall(node, 'POST', '/admin/v1/persons', {
+      token: null,
+      ...garbage,
+    });
+    expect(stranger.status).toBe(401);
+    expect(stranger.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('refuses auditors, bad values, an empty change, a taken phone and an unknown person', async () => {
     const { personId } = await registerPerson(node);
     const other = await registerPerson(node);
