@@ -284,6 +284,12 @@ describe('PATCH /admin/v1/persons/{id} — corrections by an officer', () => {
         ...(token ? { token } : {}),
       });
     expect((await patch({ givenName: 'X' }, auditor.token)).status).toBe(403);
+    const agent = await createStaff(node, 'call_centre');
+    expect((await patch({ givenName: 'X' }, agent.token)).status).toBe(403);
+    // A photo over 512 KiB (the registration limit) is refused, not stored.
+    const huge = Buffer.alloc(515 * 1024, 1);
+    huge.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect((await patch({ photo: huge.toString('base64') })).status).toBe(400);
     expect((await patch({ nationalId: uniqueNationalId() })).status).toBe(400);
     expect((await patch({ birthDate: '2999-01-01' })).status).toBe(400);
     expect((await patch({ givenName: 'a\u202Eb' })).status).toBe(400);
